@@ -1,0 +1,120 @@
+// A probe: "can A reach B on this port?" — the request judged hop by hop, then its response on the way back,
+// where NACLs (stateless) must allow the client's ephemeral ports. Every blocker on either way is named.
+import { EPHEMERAL_PORTS, NumberSet, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
+import type { NetworkInterface } from '../model/types.js';
+import type { Delivery, Endpoint, Engine, Explanation, Hop } from './engine.js';
+import { addrText, reversePacket, type Packet } from './packet.js';
+
+export type ProbeEndpoint =
+  | { kind: 'eni'; networkInterfaceId: string; address?: string }
+  | { kind: 'internet'; address?: string };
+
+export interface ProbeRequest {
+  from: ProbeEndpoint;
+  to: ProbeEndpoint;
+  protocol: number;
+  /** destination port (TCP/UDP) */
+  port?: number;
+  icmpType?: number;
+  icmpCode?: number;
+  /** address family; default IPv4 unless an address given says otherwise */
+  family?: Family;
+  /** the client's ephemeral port range the response must return to (default Linux 32768–61000) */
+  ephemeral?: { lo: number; hi: number };
+}
+
+export interface ProbeResult {
+  reachable: boolean;
+  request: Packet;
+  forward: Delivery;
+  /** the response, judged when the request got through (or when naming every blocker) */
+  response?: Delivery;
+  /** TCP/UDP: the part of the client's ephemeral range the response can return to */
+  returnPorts?: NumberSet;
+  ephemeral?: { lo: number; hi: number };
+  /** every reason it fails, request side first */
+  explanations: (Explanation & { path: 'request' | 'response' })[];
+}
+
+/** An address on the internet for probes that do not name one (TEST-NET-2, documentation space). */
+export const DEFAULT_INTERNET_ADDRESS = { 4: '198.51.100.10', 6: '2001:db8:ffff::10' } as const;
+
+function eniAddress(eni: NetworkInterface, family: Family, kind: 'private' | 'public'): string | undefined {
+  if (family === 6) return eni.ipv6Addresses[0];
+  if (kind === 'public') return eni.privateIpAddresses.find((p) => p.association)?.association?.publicIp;
+  return eni.privateIpAddresses[0]?.privateIpAddress;
+}
+
+export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
+  const region = engine.region;
+  const family: Family = req.family ?? (req.from.address ? tryParseIp(req.from.address)?.family : undefined) ?? (req.to.address ? tryParseIp(req.to.address)?.family : undefined) ?? 4;
+  const fromEni = req.from.kind === 'eni' ? region.getNetworkInterface(req.from.networkInterfaceId) : undefined;
+  const toEni = req.to.kind === 'eni' ? region.getNetworkInterface(req.to.networkInterfaceId) : undefined;
+
+  const srcText = req.from.address ?? (fromEni ? eniAddress(fromEni, family, 'private') : DEFAULT_INTERNET_ADDRESS[family]);
+  let dstText = req.to.address;
+  if (dstText === undefined && toEni) {
+    // Private addresses within a VPC and across an active peering; public addresses otherwise.
+    const privateReach = fromEni !== undefined && (fromEni.vpcId === toEni.vpcId || region.activePeeringBetween(fromEni.vpcId, toEni.vpcId) !== undefined);
+    dstText = family === 6 ? eniAddress(toEni, 6, 'private') : privateReach ? eniAddress(toEni, 4, 'private') : (eniAddress(toEni, 4, 'public') ?? eniAddress(toEni, 4, 'private'));
+  }
+  if (dstText === undefined) dstText = DEFAULT_INTERNET_ADDRESS[family];
+  if (srcText === undefined) throw new Error(`the source has no IPv${family} address`);
+  const src = tryParseIp(srcText);
+  const dst = tryParseIp(dstText);
+  if (!src || !dst || src.family !== family || dst.family !== family) throw new Error(`addresses ${srcText} and ${dstText} are not both IPv${family}`);
+
+  const ports = req.protocol === PROTO_TCP || req.protocol === PROTO_UDP;
+  const ephemeral = req.ephemeral ?? EPHEMERAL_PORTS.linux;
+  const request: Packet = {
+    family, src: src.value, dst: dst.value, protocol: req.protocol,
+    srcPort: ports ? ephemeral.lo : 0, dstPort: ports ? (req.port ?? 0) : 0,
+    ...(req.protocol === PROTO_TCP ? { tcpFlags: 2 } : {}),
+    ...(req.protocol === PROTO_ICMP || req.protocol === PROTO_ICMPV6 ? { icmpType: req.icmpType ?? (req.protocol === PROTO_ICMP ? 8 : 128), icmpCode: req.icmpCode ?? 0 } : {}),
+  };
+  const from: Endpoint = fromEni ? { kind: 'eni', networkInterfaceId: fromEni.id } : { kind: 'internet' };
+  const forward = engine.send(from, request, { allBlockers: true, commit: false });
+  const explanations: ProbeResult['explanations'] = forward.explanations.map((e) => ({ ...e, path: 'request' as const }));
+  const result: ProbeResult = { reachable: false, request, forward, explanations };
+
+  // Whoever the request reached answers, to the address it came from; NACLs judge the response again.
+  const to = forward.to;
+  if (forward.delivered && to && (to.kind === 'eni' || to.kind === 'internet')) {
+    const responder: Endpoint = to.kind === 'eni' ? { kind: 'eni', networkInterfaceId: to.networkInterfaceId } : { kind: 'internet' };
+    let response = reversePacket(forward.delivered);
+    if (ports) {
+      // NACLs are stateless: find which client ports the response may return to, then judge one that works
+      let returnPorts = NumberSet.range(ephemeral.lo, ephemeral.hi);
+      const trial = engine.send(responder, response, { allBlockers: true, commit: false, assumeReply: true });
+      for (const h of trial.hops) {
+        if (h.kind !== 'network-acl' || !h.packet || !h.subnetId) continue;
+        const peer = h.direction === 'egress' ? h.packet.dst : h.packet.src;
+        returnPorts = returnPorts.intersect(engine.networkAcl(h.subnetId).portVerdicts(h.direction === 'egress', h.packet.family, h.packet.protocol, peer).allowed());
+      }
+      const port = returnPorts.isEmpty ? ephemeral.lo : returnPorts.ranges[0].lo;
+      response = { ...response, dstPort: port };
+      result.request = { ...request, srcPort: port };
+      result.returnPorts = returnPorts;
+      result.ephemeral = ephemeral;
+    }
+    const back = engine.send(responder, response, { allBlockers: true, commit: false, assumeReply: true });
+    result.response = back;
+    explanations.push(...back.explanations.map((e) => ({ ...e, path: 'response' as const })));
+    const rp = result.returnPorts;
+    if (rp && !rp.isEmpty && !rp.covers(NumberSet.range(ephemeral.lo, ephemeral.hi))) {
+      const missing = NumberSet.range(ephemeral.lo, ephemeral.hi).subtract(rp);
+      explanations.push({
+        path: 'response', code: 'SUBNET_ACL_RESTRICTION', resourceId: aclIdsOf(back.hops).join(', '),
+        message: `network ACLs let the response return only to client ports ${rp.format()}; ports ${missing.format()} of the ephemeral range ${ephemeral.lo}-${ephemeral.hi} are denied`,
+      });
+    }
+  }
+  result.reachable = explanations.length === 0;
+  return result;
+}
+
+function aclIdsOf(hops: Hop[]): string[] {
+  return [...new Set(hops.filter((h) => h.kind === 'network-acl' && h.aclEntry).map((h) => h.resourceId))];
+}
+
+export { addrText };
