@@ -1,6 +1,8 @@
 // Connection tracking of one network interface (Amazon EC2 User Guide, "Security group connection tracking").
 // A tracked flow's later packets, in either direction, pass without the rules being consulted, until the flow
 // idles out; untracked flows have no entry and every packet meets the rules.
+// Entries live in a hash table keyed by a 31-bit hash of the 5-tuple (chained on collision), so a lookup
+// allocates nothing: this is the hot path of established traffic.
 import { CONNTRACK_TIMEOUTS } from '../model/quotas.js';
 import type { ConnectionTrackingConfiguration } from '../model/types.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../net/index.js';
@@ -8,6 +10,11 @@ import { icmpReplyType, type Packet } from './packet.js';
 
 export interface ConnEntry {
   protocol: number;
+  /** the opening packet's addresses and ports (ports 0 for protocols without them) */
+  src: number | bigint;
+  dst: number | bigint;
+  srcPort: number;
+  dstPort: number;
   /** the direction of the packet that opened it, seen from this ENI */
   origEgress: boolean;
   opened: number;
@@ -23,17 +30,27 @@ export interface ConnEntry {
   icmpType: number;
   packets: number;
   bytes: number;
+  /** next entry with the same hash */
+  next: ConnEntry | undefined;
 }
 
-export type CtMatch = { entry: ConnEntry; reply: boolean } | undefined;
 
-function portsOf(p: Packet): [number, number] {
-  return p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? [p.srcPort, p.dstPort] : [0, 0];
+function hasPorts(protocol: number): boolean {
+  return protocol === PROTO_TCP || protocol === PROTO_UDP;
 }
 
-export function flowKey(p: Packet, reverse: boolean): string {
-  const [sp, dp] = portsOf(p);
-  return reverse ? `${p.protocol}|${p.dst}|${dp}|${p.src}|${sp}` : `${p.protocol}|${p.src}|${sp}|${p.dst}|${dp}`;
+function addrHash(a: number | bigint): number {
+  if (typeof a === 'number') return a | 0;
+  // fold a 128-bit address into 32 bits
+  return Number(BigInt.asIntN(32, a ^ (a >> 32n) ^ (a >> 64n) ^ (a >> 96n)));
+}
+
+function tupleHash(protocol: number, src: number | bigint, sp: number, dst: number | bigint, dp: number): number {
+  let h = Math.imul(addrHash(src) ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ addrHash(dst) ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ ((sp << 16) | dp) ^ (h >>> 13), 0x27d4eb2f);
+  h ^= protocol ^ (h >>> 16);
+  return h & 0x7fffffff;
 }
 
 /** Idle timeout of an entry in seconds. */
@@ -53,84 +70,131 @@ export function entryTimeout(e: ConnEntry, cfg: ConnectionTrackingConfiguration)
 }
 
 export class ConnTrack {
-  readonly entries = new Map<string, ConnEntry>();
+  private readonly table = new Map<number, ConnEntry>();
+  private count = 0;
+  /** whether the entry the last find() returned was matched in the reply direction */
+  lastReply = false;
 
-  /** The live entry this packet belongs to, if any; expired entries are dropped on the way. */
-  find(p: Packet, now: number, cfg: ConnectionTrackingConfiguration): CtMatch {
+  private lookup(protocol: number, src: number | bigint, sp: number, dst: number | bigint, dp: number): ConnEntry | undefined {
+    let e = this.table.get(tupleHash(protocol, src, sp, dst, dp));
+    while (e !== undefined) {
+      if (e.protocol === protocol && e.src === src && e.dst === dst && e.srcPort === sp && e.dstPort === dp) return e;
+      e = e.next;
+    }
+    return undefined;
+  }
+
+  private remove(e: ConnEntry): void {
+    const h = tupleHash(e.protocol, e.src, e.srcPort, e.dst, e.dstPort);
+    let cur = this.table.get(h);
+    if (cur === e) {
+      if (e.next === undefined) this.table.delete(h);
+      else this.table.set(h, e.next);
+      this.count--;
+      return;
+    }
+    while (cur !== undefined && cur.next !== e) cur = cur.next;
+    if (cur !== undefined) {
+      cur.next = e.next;
+      this.count--;
+    }
+  }
+
+  /**
+   * The live entry this packet belongs to, if any (an expired entry is dropped on the way); `lastReply` tells
+   * whether the packet travels in the reply direction. Returns the entry itself so the hot path allocates nothing.
+   */
+  find(p: Packet, now: number, cfg: ConnectionTrackingConfiguration): ConnEntry | undefined {
+    const ported = hasPorts(p.protocol);
+    const sp = ported ? p.srcPort : 0;
+    const dp = ported ? p.dstPort : 0;
     let reply = false;
-    let key = flowKey(p, false);
-    let e = this.entries.get(key);
+    let e = this.lookup(p.protocol, p.src, sp, p.dst, dp);
     if (e === undefined) {
-      key = flowKey(p, true);
-      e = this.entries.get(key);
-      reply = true;
+      e = this.lookup(p.protocol, p.dst, dp, p.src, sp);
       if (e === undefined) return undefined;
+      reply = true;
     }
     if (now - e.lastSeen >= entryTimeout(e, cfg)) {
-      this.entries.delete(key);
+      this.remove(e);
       return undefined;
     }
-    // Which direction the packet travels relative to the opener, seen from this ENI.
     if (reply && (e.protocol === PROTO_ICMP || e.protocol === PROTO_ICMPV6)) {
       // only the reply type of the opening query counts as its response
       if (icmpReplyType(e.protocol, e.icmpType) !== p.icmpType) return undefined;
     }
-    return { entry: e, reply };
+    this.lastReply = reply;
+    return e;
   }
 
   /** Records a packet on an entry (timestamps, TCP close, UDP transactions); a closing packet removes it. */
-  touch(m: NonNullable<CtMatch>, p: Packet, now: number): void {
-    const e = m.entry;
+  touch(e: ConnEntry, reply: boolean, p: Packet, now: number): void {
     e.lastSeen = now;
     e.packets++;
     e.bytes += p.bytes ?? 0;
     if (e.protocol === PROTO_UDP) {
-      if (m.reply && !e.lastWasReply) e.transactions++;
-      e.lastWasReply = m.reply;
+      if (reply && !e.lastWasReply) e.transactions++;
+      e.lastWasReply = reply;
     } else if (e.protocol === PROTO_TCP) {
       const f = p.tcpFlags ?? TCP_ACK;
-      if (m.reply) e.established = true;
+      if (reply) e.established = true;
       if (f & TCP_RST) {
-        this.entries.delete(m.reply ? flowKey(p, true) : flowKey(p, false));
+        this.remove(e);
         return;
       }
       const closedBefore = e.finOrig && e.finReply;
       if (f & TCP_FIN) {
-        if (m.reply) e.finReply = true;
+        if (reply) e.finReply = true;
         else e.finOrig = true;
       }
       // After FIN from both sides the final ACK still passes, then the connection is gone.
-      if (closedBefore && !(f & TCP_FIN)) this.entries.delete(m.reply ? flowKey(p, true) : flowKey(p, false));
+      if (closedBefore && !(f & TCP_FIN)) this.remove(e);
     }
   }
 
-  open(p: Packet, egress: boolean, now: number): ConnEntry {
+  open(p: Packet, egress: boolean, now: number): ConnEntry | undefined {
     const f = p.tcpFlags ?? (p.protocol === PROTO_TCP ? TCP_SYN : 0);
+    if (p.protocol === PROTO_TCP && f & TCP_RST) return undefined; // a lone RST opens nothing
+    const ported = hasPorts(p.protocol);
     const e: ConnEntry = {
-      protocol: p.protocol, origEgress: egress, opened: now, lastSeen: now,
+      protocol: p.protocol, src: p.src, dst: p.dst, srcPort: ported ? p.srcPort : 0, dstPort: ported ? p.dstPort : 0,
+      origEgress: egress, opened: now, lastSeen: now,
       // a mid-stream packet (no SYN) is picked up as an established connection
       established: p.protocol === PROTO_TCP && !(f & TCP_SYN),
-      finOrig: (f & TCP_FIN) !== 0 && p.protocol === PROTO_TCP, finReply: false,
-      transactions: 0, lastWasReply: false, icmpType: p.icmpType ?? -1, packets: 1, bytes: p.bytes ?? 0,
+      finOrig: p.protocol === PROTO_TCP && (f & TCP_FIN) !== 0, finReply: false,
+      transactions: 0, lastWasReply: false, icmpType: p.icmpType ?? -1, packets: 1, bytes: p.bytes ?? 0, next: undefined,
     };
-    if (p.protocol === PROTO_TCP && f & TCP_RST) return e; // a lone RST opens nothing
-    this.entries.set(flowKey(p, false), e);
+    const h = tupleHash(e.protocol, e.src, e.srcPort, e.dst, e.dstPort);
+    e.next = this.table.get(h);
+    this.table.set(h, e);
+    this.count++;
     return e;
   }
 
-  /** Drops every expired entry (done by the engine now and then, so memory stays bounded). */
+  /** Drops every expired entry (so memory stays bounded). */
   sweep(now: number, cfg: ConnectionTrackingConfiguration): number {
     let n = 0;
-    for (const [k, e] of this.entries) {
+    for (const e of [...this.entries()]) {
       if (now - e.lastSeen >= entryTimeout(e, cfg)) {
-        this.entries.delete(k);
+        this.remove(e);
         n++;
       }
     }
     return n;
   }
 
+  *entries(): IterableIterator<ConnEntry> {
+    for (const head of this.table.values()) {
+      for (let e: ConnEntry | undefined = head; e !== undefined; e = e.next) yield e;
+    }
+  }
+
+  clear(): void {
+    this.table.clear();
+    this.count = 0;
+  }
+
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 }

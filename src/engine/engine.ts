@@ -8,7 +8,7 @@ import { formatIpv4, formatIpv6, parseCidr, tryParseIp, type Family } from '../n
 import { ALWAYS_TRACKED_INTERFACE_TYPES } from '../model/services.js';
 import type { NetworkAclEntry, NetworkInterface, Route, SecurityGroupRule } from '../model/types.js';
 import type { Region, StateEvent } from '../state/region.js';
-import { ConnTrack, type CtMatch } from './conntrack.js';
+import { ConnTrack } from './conntrack.js';
 import { CompiledAcl, firstMatchingEntry, verdictAllows, verdictRule } from './nacl.js';
 import { addrText, type Packet } from './packet.js';
 import { CompiledGroupSet, matchingRules, SG_ALLOW_UNTRACKED, SG_DENY, untrackedByRules } from './policy.js';
@@ -115,6 +115,9 @@ export interface EngineOptions {
 interface EniRuntime {
   eni: NetworkInterface;
   policy: CompiledGroupSet | undefined;
+  /** the subnet's compiled ACL, valid while aclEpoch matches the engine's */
+  acl: CompiledAcl | undefined;
+  aclEpoch: number;
   ct: ConnTrack;
   alwaysTracked: boolean;
   v4: number[];
@@ -150,6 +153,8 @@ export class Engine {
   /** public IPv4 -> ENI id, and IPv6 (globally unique) -> ENI id */
   private readonly publicIndex = new Map<number | bigint, string>();
   private indexed = false;
+  /** bumped whenever any ACL or subnet association changes: runtimes re-resolve their subnet's ACL */
+  private aclEpoch = 0;
   private readonly unfilteredByVpc = new Map<string, Map<number, string>>();
   private readonly unsubscribe: () => void;
   readonly conntrackAllowance: number;
@@ -223,10 +228,12 @@ export class Engine {
         if (a) a.valid = false;
         this.acls.delete(e.networkAclId);
         this.subnetAcl.clear();
+        this.aclEpoch++;
         break;
       }
       case 'subnet-nacl':
         this.subnetAcl.delete(e.subnetId);
+        this.aclEpoch++;
         break;
       case 'routes': {
         this.routes.delete(e.routeTableId);
@@ -239,6 +246,7 @@ export class Engine {
       case 'topology':
         this.clearRouting();
         this.subnetAcl.clear();
+        this.aclEpoch++;
         this.unfilteredByVpc.clear();
         break;
     }
@@ -306,7 +314,7 @@ export class Engine {
     let rt = this.runtimes.get(eniId);
     if (rt) return rt;
     const eni = this.region.getNetworkInterface(eniId);
-    rt = { eni, policy: undefined, ct: new ConnTrack(), alwaysTracked: ALWAYS_TRACKED_INTERFACE_TYPES.has(eni.interfaceType), v4: [], v6: [], publicV4: [] };
+    rt = { eni, policy: undefined, acl: undefined, aclEpoch: -1, ct: new ConnTrack(), alwaysTracked: ALWAYS_TRACKED_INTERFACE_TYPES.has(eni.interfaceType), v4: [], v6: [], publicV4: [] };
     this.runtimes.set(eniId, rt);
     this.indexRuntime(rt);
     return rt;
@@ -375,12 +383,13 @@ export class Engine {
       hops?.push({ kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: true, detail: `${eni.id} has no security groups` });
       return { allowed: true };
     }
-    const m: CtMatch = rt.ct.find(pkt, now, eni.connectionTracking);
+    const m = rt.ct.find(pkt, now, eni.connectionTracking);
     if (m !== undefined) {
-      if (opts.commit) rt.ct.touch(m, pkt, now);
+      const reply = rt.ct.lastReply;
+      if (opts.commit) rt.ct.touch(m, reply, pkt, now);
       hops?.push({
         kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: true, byConnectionTracking: true, tracked: true,
-        detail: `${m.reply ? 'response to' : 'part of'} a tracked connection opened ${fmtAgo(now - m.entry.opened)} (rules not consulted)`,
+        detail: `${reply ? 'response to' : 'part of'} a tracked connection opened ${fmtAgo(now - m.opened)} (rules not consulted)`,
       });
       return { allowed: true };
     }
@@ -645,6 +654,24 @@ export class Engine {
     hops?.push({ kind: 'delivered', resourceId: dst.eni.id, allowed: out.allowed, detail: out.allowed ? `delivered to ${dst.eni.id}` : `not delivered to ${dst.eni.id}` });
   }
 
+  /**
+   * One interface's own decision for a packet crossing it: the subnet's network ACL (when the packet crosses
+   * the subnet boundary) and the security groups with connection tracking. true when the packet passes.
+   * This is the unit the engine repeats at every hop, exposed for benchmarks and tools.
+   */
+  decideAtInterface(eniId: string, egress: boolean, pkt: Packet, options: { now?: number; commit?: boolean; crossesSubnet?: boolean } = {}): boolean {
+    const rt = this.runtimes.get(eniId) ?? this.runtime(eniId);
+    if (options.crossesSubnet !== false) {
+      let acl = rt.acl;
+      if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
+        acl = rt.acl = this.networkAcl(rt.eni.subnetId);
+        rt.aclEpoch = this.aclEpoch;
+      }
+      if (!verdictAllows(acl.decide(egress, pkt))) return false;
+    }
+    return this.sgStage(rt, egress, pkt, options.now ?? 0, options.commit === false ? JUDGE_ONLY : COMMIT, undefined).allowed;
+  }
+
   /** Live tracked connections of an interface (for inspection and tests). */
   connections(eniId: string, now = 0): number {
     const rt = this.runtime(eniId);
@@ -654,7 +681,7 @@ export class Engine {
 
   /** Forgets every tracked connection (all interfaces). */
   resetConnections(): void {
-    for (const rt of this.runtimes.values()) rt.ct.entries.clear();
+    for (const rt of this.runtimes.values()) rt.ct.clear();
   }
 }
 
@@ -667,6 +694,9 @@ interface StageOpts {
   all: boolean;
   assumeReply: boolean;
 }
+
+const COMMIT: StageOpts = Object.freeze({ commit: true, viaMiddlebox: false, all: false, assumeReply: false });
+const JUDGE_ONLY: StageOpts = Object.freeze({ commit: false, viaMiddlebox: false, all: false, assumeReply: false });
 
 function fmtAgo(s: number): string {
   return s < 1 ? 'just now' : `${Math.round(s)}s ago`;

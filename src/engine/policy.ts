@@ -122,11 +122,27 @@ export function matchingRules(
  * 0.0.0.0/0 (::/0) on all ports. rampart reads "all ports" as protocol -1, or the same protocol with 0–65535.
  * When several rules allow a flow and one of them is world-open, the flow counts as untracked (AWS does not
  * say; the world-open rule alone would admit it, so it is the one that decides).
+ * The judgement is about the flow, so it also covers the responses: a packet whose reverse would open an
+ * untracked flow in the other direction (the SYN-ACK of an untracked inbound connection) opens no entry.
  */
 export function untrackedByRules(region: Region, groupIds: readonly string[], egress: boolean, pkt: Packet, allowing: SecurityGroupRule[]): boolean {
   if (pkt.protocol !== PROTO_TCP && pkt.protocol !== PROTO_UDP) return false;
-  if (!allowing.some((r) => isWorldPeer(r, pkt.family))) return false;
-  return oppositeAllOpen(region, groupIds, !egress, pkt.family, pkt.protocol);
+  if (allowing.some((r) => isWorldPeer(r, pkt.family)) && oppositeAllOpen(region, groupIds, !egress, pkt.family, pkt.protocol)) return true;
+  // as the response of a flow opened in the other direction
+  if (!oppositeAllOpen(region, groupIds, egress, pkt.family, pkt.protocol)) return false;
+  return worldRulesAllowPort(region, groupIds, !egress, pkt.family, pkt.protocol, pkt.srcPort);
+}
+
+function worldRulesAllowPort(region: Region, groupIds: readonly string[], egress: boolean, family: Family, protocol: number, port: number): boolean {
+  for (const gid of groupIds) {
+    const g = region.securityGroups.get(gid);
+    if (!g) continue;
+    for (const rid of egress ? g.egress : g.ingress) {
+      const r = region.securityGroupRules.get(rid)!;
+      if (isWorldPeer(r, family) && rulePorts(r, protocol)?.has(port)) return true;
+    }
+  }
+  return false;
 }
 
 function oppositeAllOpen(region: Region, groupIds: readonly string[], egress: boolean, family: Family, protocol: number): boolean {
@@ -154,6 +170,10 @@ interface ProtoPolicy {
   world: PortMatcher;
   /** the opposite direction has an all-ports world rule for this protocol and family */
   oppositeAllOpen: boolean;
+  /** this direction has one (then a response to an untracked flow of the other direction is untracked too) */
+  hereAllOpen: boolean;
+  /** ports opened by world rules of the opposite direction */
+  worldOpposite: PortMatcher;
 }
 
 /** The compiled policy of one set of groups (ENIs that share a set of groups share one policy). */
@@ -175,6 +195,7 @@ export class CompiledGroupSet {
     const ports = pkt.family === 4 ? lookup4(pol.t4!, (egress ? pkt.dst : pkt.src) as number) : lookup6(pol.t6!, (egress ? pkt.dst : pkt.src) as bigint);
     if (!ports.has(port)) return SG_DENY;
     if (pol.oppositeAllOpen && pol.world.has(port)) return SG_ALLOW_UNTRACKED;
+    if (pol.hereAllOpen && pol.worldOpposite.has(pkt.srcPort)) return SG_ALLOW_UNTRACKED;
     return SG_ALLOW_TRACKED;
   }
 
@@ -190,6 +211,17 @@ export class CompiledGroupSet {
     const items4: Item<number, NumberSet>[] = [];
     const items6: Item<bigint, NumberSet>[] = [];
     let world = NumberSet.EMPTY;
+    let worldOpposite = NumberSet.EMPTY;
+    const ported = protocol === PROTO_TCP || protocol === PROTO_UDP;
+    for (const gid of this.groupIds) {
+      const g = this.region.securityGroups.get(gid);
+      if (!g || !ported) continue;
+      for (const rid of egress ? g.ingress : g.egress) {
+        const rule = this.region.securityGroupRules.get(rid)!;
+        const ports = rulePorts(rule, protocol);
+        if (ports && isWorldPeer(rule, family)) worldOpposite = worldOpposite.union(ports);
+      }
+    }
     for (const gid of this.groupIds) {
       const g = this.region.securityGroups.get(gid);
       if (!g) continue;
@@ -214,7 +246,9 @@ export class CompiledGroupSet {
       t4: family === 4 ? buildTable4(items4, combine) : undefined,
       t6: family === 6 ? buildTable6(items6, combine) : undefined,
       world: PortMatcher.of(world),
-      oppositeAllOpen: (protocol === PROTO_TCP || protocol === PROTO_UDP) && oppositeAllOpen(this.region, this.groupIds, !egress, family, protocol),
+      oppositeAllOpen: ported && oppositeAllOpen(this.region, this.groupIds, !egress, family, protocol),
+      hereAllOpen: ported && oppositeAllOpen(this.region, this.groupIds, egress, family, protocol),
+      worldOpposite: PortMatcher.of(worldOpposite),
     };
   }
 }

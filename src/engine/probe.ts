@@ -45,16 +45,23 @@ function eniAddress(eni: NetworkInterface, family: Family, kind: 'private' | 'pu
   return eni.privateIpAddresses[0]?.privateIpAddress;
 }
 
-export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
-  const region = engine.region;
-  const family: Family = req.family ?? (req.from.address ? tryParseIp(req.from.address)?.family : undefined) ?? (req.to.address ? tryParseIp(req.to.address)?.family : undefined) ?? 4;
-  const fromEni = req.from.kind === 'eni' ? region.getNetworkInterface(req.from.networkInterfaceId) : undefined;
-  const toEni = req.to.kind === 'eni' ? region.getNetworkInterface(req.to.networkInterfaceId) : undefined;
+/** The family a probe or packet between two endpoints uses: the one an explicit address has, else IPv4. */
+export function familyOf(from: ProbeEndpoint, to: ProbeEndpoint, wanted?: Family): Family {
+  return wanted ?? (from.address ? tryParseIp(from.address)?.family : undefined) ?? (to.address ? tryParseIp(to.address)?.family : undefined) ?? 4;
+}
 
-  const srcText = req.from.address ?? (fromEni ? eniAddress(fromEni, family, 'private') : DEFAULT_INTERNET_ADDRESS[family]);
-  let dstText = req.to.address;
+/**
+ * The addresses a packet between two endpoints carries: an interface sends from its primary private address;
+ * it is reached at its private address within its VPC and across an active peering, at its public address
+ * otherwise; the internet is TEST-NET space unless an address is given.
+ */
+export function chooseAddresses(engine: Engine, from: ProbeEndpoint, to: ProbeEndpoint, family: Family): { src: { value: number | bigint }; dst: { value: number | bigint } } {
+  const region = engine.region;
+  const fromEni = from.kind === 'eni' ? region.getNetworkInterface(from.networkInterfaceId) : undefined;
+  const toEni = to.kind === 'eni' ? region.getNetworkInterface(to.networkInterfaceId) : undefined;
+  const srcText = from.address ?? (fromEni ? eniAddress(fromEni, family, 'private') : DEFAULT_INTERNET_ADDRESS[family]);
+  let dstText = to.address;
   if (dstText === undefined && toEni) {
-    // Private addresses within a VPC and across an active peering; public addresses otherwise.
     const privateReach = fromEni !== undefined && (fromEni.vpcId === toEni.vpcId || region.activePeeringBetween(fromEni.vpcId, toEni.vpcId) !== undefined);
     dstText = family === 6 ? eniAddress(toEni, 6, 'private') : privateReach ? eniAddress(toEni, 4, 'private') : (eniAddress(toEni, 4, 'public') ?? eniAddress(toEni, 4, 'private'));
   }
@@ -63,6 +70,14 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
   const src = tryParseIp(srcText);
   const dst = tryParseIp(dstText);
   if (!src || !dst || src.family !== family || dst.family !== family) throw new Error(`addresses ${srcText} and ${dstText} are not both IPv${family}`);
+  return { src, dst };
+}
+
+export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
+  const family = familyOf(req.from, req.to, req.family);
+  const fromEni = req.from.kind === 'eni' ? engine.region.getNetworkInterface(req.from.networkInterfaceId) : undefined;
+
+  const { src, dst } = chooseAddresses(engine, req.from, req.to, family);
 
   const ports = req.protocol === PROTO_TCP || req.protocol === PROTO_UDP;
   const ephemeral = req.ephemeral ?? EPHEMERAL_PORTS.linux;

@@ -17,7 +17,9 @@ const NUMBER_NAMES: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 5
 export function parseProtocol(text: string): number | undefined {
   const t = text.trim().toLowerCase();
   if (t === '-1' || t === 'all') return PROTO_ALL;
-  if (t in NAMES) return NAMES[t];
+  // Own keys only: `t in NAMES` also matched inherited Object.prototype keys, so `constructor` and
+  // `__proto__` "parsed" to a function / object instead of being rejected.
+  if (Object.hasOwn(NAMES, t)) return NAMES[t];
   if (!/^(0|[1-9][0-9]{0,2})$/.test(t)) return undefined;
   const n = Number(t);
   return n <= 255 ? n : undefined;

@@ -3,9 +3,9 @@
 import { LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import { AwsError } from '../model/errors.js';
 import { isServiceKind } from '../model/services.js';
-import type { NetworkAclEntry, RouteTarget, ServiceKind, Tag } from '../model/types.js';
-import { parseProtocol, tryParseCidr, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../net/index.js';
-import type { IpPermissionInput } from '../state/permissions.js';
+import type { RouteTarget, ServiceKind, Tag } from '../model/types.js';
+import { tryParseCidr } from '../net/index.js';
+import { entryFromSpec, ruleToPermission } from './rules.js';
 import { Region, type RegionOptions } from '../state/region.js';
 
 export class ScenarioError extends Error {
@@ -83,9 +83,7 @@ const TOP_KEYS = new Set(['description', 'account', 'region', 'seed', 'defaultVp
 const VPC_KEYS = new Set(['cidr', 'secondaryCidrs', 'ipv6', 'owner', 'internetGateway', 'subnets', 'securityGroups', 'networkAcls', 'routeTables', 'tags']);
 const SUBNET_KEYS = new Set(['cidr', 'ipv6Cidr', 'az', 'public', 'routeTable', 'networkAcl', 'tags']);
 const GROUP_KEYS = new Set(['description', 'inbound', 'outbound', 'tags']);
-const RULE_KEYS = new Set(['protocol', 'ports', 'port', 'from', 'to', 'type', 'code', 'description']);
 const ACL_KEYS = new Set(['inbound', 'outbound', 'tags']);
-const ENTRY_KEYS = new Set(['rule', 'protocol', 'ports', 'port', 'cidr', 'action', 'type', 'code']);
 const INSTANCE_KEYS = new Set(['subnet', 'groups', 'publicIp', 'elasticIp', 'privateIp', 'secondaryIps', 'ipv6', 'sourceDestCheck', 'connectionTracking', 'tags', 'type', 'description']);
 const RESOURCE_KEYS = new Set(['type', 'subnets', 'groups', 'internetFacing', 'privateIps', 'tags']);
 
@@ -334,69 +332,10 @@ class Builder {
     for (const [dir, egress] of [['inbound', false], ['outbound', true]] as const) {
       this.list(go[dir], [...gp, dir]).forEach((raw, i) => {
         const rp = [...gp, dir, i];
-        const perms = this.at(rp, () => this.permission(vpcName, raw, rp, egress));
-        this.at(rp, () => this.region.authorize(sgId, egress, perms));
+        const ctx = { vpcName, groups: this.names.groups, prefixLists: this.names.prefixLists };
+        this.at(rp, () => this.region.authorize(sgId, egress, [ruleToPermission(raw, egress, ctx)]));
       });
     }
-  }
-
-  /** One rule entry: `{ protocol: tcp, ports: 80, from: 0.0.0.0/0 }`; `from`/`to` may list several peers. */
-  private permission(vpcName: string, raw: unknown, rp: (string | number)[], egress: boolean): IpPermissionInput[] {
-    const r = this.obj(raw, rp, RULE_KEYS);
-    const protoText = r.protocol === undefined ? 'all' : String(r.protocol);
-    const protocol = parseProtocol(protoText);
-    if (protocol === undefined) throw this.err(`unknown protocol '${protoText}' (tcp, udp, icmp, icmpv6, all, or a number)`, [...rp, 'protocol']);
-    const peersRaw = egress ? r.to : r.from;
-    if ((egress ? r.from : r.to) !== undefined) throw this.err(`${egress ? 'outbound rules name their peer with to:' : 'inbound rules name their peer with from:'}`, rp);
-    const peers = this.list(peersRaw, [...rp, egress ? 'to' : 'from']);
-    if (peers.length === 0) throw new AwsError('InvalidParameterValue', 'Missing source specification: include source security group or CIDR information');
-    const { from, to } = this.portsOf(protocol, r, rp);
-    const perm: IpPermissionInput = { ipProtocol: protocol === -1 ? '-1' : String(protocol), fromPort: from, toPort: to, ipRanges: [], ipv6Ranges: [], prefixListIds: [], userIdGroupPairs: [] };
-    const description = r.description as string | undefined;
-    for (const p of peers) {
-      const text = this.str(p, [...rp, egress ? 'to' : 'from']);
-      const cidr = tryParseCidr(text);
-      if (cidr) {
-        if (cidr.cidr.family === 4) perm.ipRanges!.push({ cidrIp: text, description });
-        else perm.ipv6Ranges!.push({ cidrIpv6: text, description });
-      } else if (text.startsWith('pl-') || text.startsWith('pl:')) {
-        const id = text.startsWith('pl:') ? this.names.prefixLists.get(text.slice(3)) : text;
-        if (!id) throw this.err(`no prefix list named '${text.slice(3)}'`, rp);
-        perm.prefixListIds!.push({ prefixListId: id, description });
-      } else if (/^\d{12}\/sg-/.test(text)) {
-        const [userId, groupId] = text.split('/');
-        perm.userIdGroupPairs!.push({ userId, groupId, description });
-      } else if (text.startsWith('sg-')) {
-        perm.userIdGroupPairs!.push({ groupId: text, description });
-      } else if (/^[0-9.:/]+$/.test(text)) {
-        throw new AwsError('InvalidParameterValue', `CIDR block ${text} is malformed`);
-      } else {
-        const key = text.includes('/') ? text : `${vpcName}/${text}`;
-        const id = this.names.groups.get(key);
-        if (!id) throw this.err(`no security group named '${text}' in VPC ${text.includes('/') ? text.split('/')[0] : vpcName}`, rp);
-        perm.userIdGroupPairs!.push({ groupId: id, description });
-      }
-    }
-    return [perm];
-  }
-
-  private portsOf(protocol: number, r: Obj, rp: (string | number)[]): { from?: number; to?: number } {
-    const portsRaw = r.ports ?? r.port;
-    if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
-      if (r.type === undefined) return protocol === PROTO_ICMP ? { from: -1, to: -1 } : {};
-      return { from: Number(r.type), to: r.code === undefined ? -1 : Number(r.code) };
-    }
-    if (protocol !== PROTO_TCP && protocol !== PROTO_UDP) return {};
-    if (portsRaw === undefined || portsRaw === 'all') return { from: 0, to: 65535 };
-    return this.portRange(portsRaw, [...rp, 'ports']);
-  }
-
-  private portRange(v: unknown, path: (string | number)[]): { from: number; to: number } {
-    if (typeof v === 'number') return { from: v, to: v };
-    const s = String(v);
-    const m = /^(-?\d+)(?:\s*-\s*(\d+))?$/.exec(s);
-    if (!m) throw this.err(`ports must be a number or a range like 8000-8100, not '${s}'`, path);
-    return { from: Number(m[1]), to: m[2] === undefined ? Number(m[1]) : Number(m[2]) };
   }
 
   private aclsAndRoutesOf(vpcName: string, o: Obj): void {
@@ -422,7 +361,7 @@ class Builder {
       for (const [dir, egress] of [['inbound', false], ['outbound', true]] as const) {
         this.list(ao[dir], [...ap, dir]).forEach((raw, i) => {
           const ep = [...ap, dir, i];
-          const entry = this.at(ep, () => this.aclEntry(raw, ep, egress));
+          const entry = this.at(ep, () => entryFromSpec(raw, egress));
           this.at(ep, () => this.region.createNetworkAclEntry(aclId, entry));
         });
       }
@@ -492,29 +431,6 @@ class Builder {
     }
     if (text.startsWith('igw-')) return { kind: 'igw', gatewayId: text };
     throw this.err(`unknown route target '${text}' (igw, peering:NAME, instance:NAME, interface:NAME, nat:NAME)`, path);
-  }
-
-  private aclEntry(raw: unknown, ep: (string | number)[], egress: boolean): NetworkAclEntry {
-    const e = this.obj(raw, ep, ENTRY_KEYS);
-    if (typeof e.rule !== 'number') throw this.err('each network ACL entry needs a rule number (1–32766)', ep);
-    const protoText = e.protocol === undefined ? 'all' : String(e.protocol);
-    const protocol = parseProtocol(protoText);
-    if (protocol === undefined) throw this.err(`unknown protocol '${protoText}'`, [...ep, 'protocol']);
-    const action = (e.action as string | undefined) ?? 'allow';
-    const cidr = this.str(e.cidr, [...ep, 'cidr']);
-    const fam = tryParseCidr(cidr)?.cidr.family;
-    const entry: NetworkAclEntry = {
-      ruleNumber: e.rule, egress, protocol, ruleAction: action as 'allow' | 'deny',
-      ...(fam === 6 ? { ipv6CidrBlock: cidr } : { cidrBlock: cidr }),
-    };
-    if (protocol === PROTO_TCP || protocol === PROTO_UDP) {
-      const pr = e.ports ?? e.port;
-      const r = pr === undefined || pr === 'all' ? { from: 0, to: 65535 } : this.portRange(pr, [...ep, 'ports']);
-      entry.portRange = r;
-    } else if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
-      entry.icmpTypeCode = { type: e.type === undefined ? -1 : Number(e.type), code: e.code === undefined ? -1 : Number(e.code) };
-    }
-    return entry;
   }
 
   private groupIds(v: unknown, vpcId: string, path: (string | number)[]): string[] {

@@ -131,6 +131,10 @@ export class Region {
   private readonly ruleKeys = new Map<string, Map<string, string>>();
   private readonly listeners: ((e: StateEvent) => void)[] = [];
   private publicIpCounter = 0;
+  /** public IPv4 addresses handed out (auto-assigned and Elastic) */
+  private readonly publicIps = new Set<string>();
+  /** subnet id -> where the next private address search starts */
+  private readonly allocationHint = new Map<string, number>();
 
   constructor(opts: RegionOptions = {}) {
     this.accountId = opts.accountId ?? DEFAULT_ACCOUNT;
@@ -430,7 +434,8 @@ export class Region {
 
   private checkVpcCidr(text: string): Cidr {
     const p = tryParseCidr(text);
-    if (!p || p.cidr.family !== 4) throw Errors.invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+    // AWS rejects a block with host bits set (10.0.0.5/16) rather than canonicalising it as it does for rules.
+    if (!p || p.cidr.family !== 4 || p.hadHostBits) throw Errors.invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
     // AWS: IPv4 VPC blocks from /16 to /28 (Amazon VPC User Guide, "VPC CIDR blocks").
     if (p.cidr.prefix < CIDR_LIMITS.ipv4MinPrefix || p.cidr.prefix > CIDR_LIMITS.ipv4MaxPrefix) throw Errors.vpcRange(text);
     return p.cidr;
@@ -486,7 +491,12 @@ export class Region {
         // to the default security group, as AWS shows it for VPCs with IPv6.
         for (const a of this.networkAcls.values()) {
           if (a.vpcId !== vpcId) continue;
-          if (a.isDefault) a.entries.push(...defaultAclAllowEntries(true).filter((e) => e.ipv6CidrBlock));
+          // Rule numbers are unique per direction (EC2 API Reference, CreateNetworkAclEntry): if the user already
+          // holds 101 in a direction, keep their entry rather than add a second 101 (uncertain what AWS does;
+          // never breaking the uniqueness invariant is the plausible choice).
+          if (a.isDefault) {
+            a.entries.push(...defaultAclAllowEntries(true).filter((e) => e.ipv6CidrBlock && !a.entries.some((x) => x.egress === e.egress && x.ruleNumber === e.ruleNumber)));
+          }
           a.entries.push(...denyAllEntries(true).filter((e) => e.ipv6CidrBlock));
           sortEntries(a);
           this.emit({ type: 'nacl', networkAclId: a.id });
@@ -533,7 +543,7 @@ export class Region {
   createSubnet(input: { vpcId: string; cidrBlock: string; ipv6CidrBlock?: string; availabilityZone?: string; tags?: Tag[] }): Subnet {
     const vpc = this.getVpc(input.vpcId);
     const p = tryParseCidr(input.cidrBlock);
-    if (!p || p.cidr.family !== 4) throw Errors.invalidParameterValue(`Value (${input.cidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+    if (!p || p.cidr.family !== 4 || p.hadHostBits) throw Errors.invalidParameterValue(`Value (${input.cidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
     const cidr = p.cidr;
     // Subnet blocks: /16–/28 inside one of the VPC's IPv4 blocks, overlapping no other subnet.
     if (cidr.prefix < CIDR_LIMITS.ipv4MinPrefix || cidr.prefix > CIDR_LIMITS.ipv4MaxPrefix) throw Errors.subnetRange(input.cidrBlock);
@@ -594,6 +604,8 @@ export class Region {
     if (input.description === undefined || input.description === '') throw Errors.missingParameter('GroupDescription');
     // AWS trims trailing spaces from group names.
     const name = input.groupName.replace(/ +$/, '');
+    // GroupName is required (EC2 API Reference, CreateSecurityGroup); a name of only spaces is empty once trimmed.
+    if (name === '') throw Errors.missingParameter('GroupName');
     if (!isValidGroupText(name)) throw Errors.invalidParameterValue(`Value (${input.groupName}) for parameter GroupName is invalid. Character sets beyond ASCII are not supported.`);
     if (!isValidGroupText(input.description)) throw Errors.invalidParameterValue(`Value (${input.description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`);
     if (name.toLowerCase().startsWith('sg-')) throw Errors.invalidParameterValue('Group names may not be in the format sg-*');
@@ -638,8 +650,13 @@ export class Region {
       const r = this.securityGroupRules.get(rid)!;
       if (r.groupId === sg.id) continue;
       const owner = this.securityGroups.get(r.groupId)!;
-      // A reference from another VPC (across a peering) is InvalidGroup.InUse; from the same VPC a dependency.
-      if (owner.vpcId !== sg.vpcId) throw Errors.groupInUse(sg.id, owner.id);
+      // A reference from another VPC is InvalidGroup.InUse while the peering is active; once the peering is
+      // gone the reference is already stale and the group may go (the rule stays, stale: VPC Peering Guide,
+      // "Work with stale security groups"). From the same VPC it is a dependency.
+      if (owner.vpcId !== sg.vpcId) {
+        if (this.activePeeringBetween(owner.vpcId, sg.vpcId)) throw Errors.groupInUse(sg.id, owner.id);
+        continue;
+      }
       throw Errors.dependencyViolation(sg.id);
     }
     this.removeAllRules(sg);
@@ -818,8 +835,15 @@ export class Region {
         try {
           key = ruleKey(egress, s.protocol, s.fromPort, s.toPort, this.resolvePeer(sg, s));
         } catch (e) {
-          // a peer that does not resolve cannot match a rule
+          // a peer that does not resolve cannot match a rule...
           if (!(e instanceof AwsError)) throw e;
+          // ...except a stale reference: AWS lets revoke-security-group-ingress/egress delete rules whose peer
+          // group is across a peering that is gone (VPC Peering Guide, "Identify and delete stale security
+          // group rules"), so match the stored rule by the referenced group's id and owner.
+          if (s.peer.kind === 'group' && s.peer.groupId !== undefined) {
+            const userId = s.peer.userId ?? this.securityGroups.get(s.peer.groupId)?.ownerId ?? this.accountId;
+            key = ruleKey(egress, s.protocol, s.fromPort, s.toPort, { kind: 'group', groupId: s.peer.groupId, userId });
+          }
         }
         const id = key !== undefined ? keys.get(key) : undefined;
         if (id === undefined) unknown.push(s);
@@ -1376,10 +1400,19 @@ export class Region {
   /** Next free address of a subnet; AWS reserves the first four and the last (Amazon VPC User Guide, "Subnet CIDR blocks"). */
   private nextFreeIpv4(subnet: Subnet, taken: Set<number> = new Set()): string {
     const c = parseCidr(subnet.cidrBlock) as ReturnType<typeof cidr4>;
-    for (let a = c.first + 4; a <= c.last - 1; a++) {
+    const lo = c.first + 4;
+    const hi = c.last - 1;
+    // scan from where the last allocation stopped, wrapping once: allocation stays O(1) as subnets fill up
+    const start = Math.min(Math.max(this.allocationHint.get(subnet.id) ?? lo, lo), hi + 1);
+    for (let i = 0; i <= hi - lo; i++) {
+      let a = start + i;
+      if (a > hi) a -= hi - lo + 1;
       if (taken.has(a)) continue;
       const text = formatIpv4(a);
-      if (!this.addressIndex.has(`${subnet.vpcId}|${text}`)) return text;
+      if (!this.addressIndex.has(`${subnet.vpcId}|${text}`)) {
+        this.allocationHint.set(subnet.id, a + 1);
+        return text;
+      }
     }
     throw new AwsError('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`);
   }
@@ -1428,7 +1461,10 @@ export class Region {
   private nextAmazonPublicIp(): string {
     for (;;) {
       const ip = formatIpv4(0x03500000 + 16 + this.publicIpCounter++);
-      if (!this.networkInterfaceByPublicIp(ip) && ![...this.addresses.values()].some((a) => a.publicIp === ip)) return ip;
+      if (!this.publicIps.has(ip)) {
+        this.publicIps.add(ip);
+        return ip;
+      }
     }
   }
 
@@ -1448,10 +1484,16 @@ export class Region {
     sourceDestCheck?: boolean;
     connectionTracking?: Partial<ConnectionTrackingConfiguration>;
     resourceId?: string;
+    /** service ENIs that have no security groups at all (NAT gateways, Gateway Load Balancers) */
+    withoutSecurityGroups?: boolean;
     tags?: Tag[];
   }): NetworkInterface {
     const subnet = this.getSubnet(input.subnetId);
-    const groups = this.checkGroupsForEni(subnet.vpcId, input.groups && input.groups.length ? input.groups : [this.defaultSecurityGroup(subnet.vpcId).id]);
+    // NAT gateways and Gateway Load Balancers have no security groups (Amazon VPC User Guide, "NAT gateways":
+    // security groups cannot be associated with them); every other ENI gets the VPC's default group when given none.
+    const groups = input.withoutSecurityGroups
+      ? []
+      : this.checkGroupsForEni(subnet.vpcId, input.groups && input.groups.length ? input.groups : [this.defaultSecurityGroup(subnet.vpcId).id]);
     const addrs: string[] = [];
     const taken = new Set<number>();
     const explicit = [...(input.privateIpAddress !== undefined ? [input.privateIpAddress] : []), ...(input.privateIpAddresses ?? [])];
@@ -1658,22 +1700,32 @@ export class Region {
     if (input.privateIpAddress !== undefined) this.checkPrivateIpv4(subnet, input.privateIpAddress);
     validateTags(input.tags);
     const out: Instance[] = [];
-    for (let i = 0; i < count; i++) {
-      const id = this.ids.id('i');
-      const eni = this.createNetworkInterface({
-        subnetId: subnet.id, groups, privateIpAddress: input.privateIpAddress,
-        secondaryPrivateIpAddressCount: input.secondaryPrivateIpAddressCount, ipv6AddressCount: input.ipv6AddressCount,
-        associatePublicIp: input.associatePublicIpAddress ?? subnet.mapPublicIpOnLaunch, description: '',
-      });
-      eni.attachment = { attachmentId: this.ids.id('eni-attach'), instanceId: id, instanceOwnerId: this.accountId, deviceIndex: 0, status: 'attached', deleteOnTermination: true };
-      eni.status = 'in-use';
-      const inst: Instance = {
-        id, ownerId: this.accountId, imageId: input.imageId ?? 'ami-00000000000000000', instanceType: input.instanceType ?? 't3.micro',
-        subnetId: subnet.id, vpcId: subnet.vpcId, availabilityZone: subnet.availabilityZone, state: 'running',
-        launchTime: new Date(0).toISOString(), networkInterfaceIds: [eni.id], tags: sameTags(input.tags),
-      };
-      this.instances.set(id, inst);
-      out.push(inst);
+    const created: NetworkInterface[] = [];
+    // RunInstances is all or nothing for MinCount (= count here): when the subnet runs out of addresses
+    // part-way, AWS launches none (InsufficientFreeAddressesInSubnet), so undo what this call made.
+    try {
+      for (let i = 0; i < count; i++) {
+        const id = this.ids.id('i');
+        const eni = this.createNetworkInterface({
+          subnetId: subnet.id, groups, privateIpAddress: input.privateIpAddress,
+          secondaryPrivateIpAddressCount: input.secondaryPrivateIpAddressCount, ipv6AddressCount: input.ipv6AddressCount,
+          associatePublicIp: input.associatePublicIpAddress ?? subnet.mapPublicIpOnLaunch, description: '',
+        });
+        created.push(eni);
+        eni.attachment = { attachmentId: this.ids.id('eni-attach'), instanceId: id, instanceOwnerId: this.accountId, deviceIndex: 0, status: 'attached', deleteOnTermination: true };
+        eni.status = 'in-use';
+        const inst: Instance = {
+          id, ownerId: this.accountId, imageId: input.imageId ?? 'ami-00000000000000000', instanceType: input.instanceType ?? 't3.micro',
+          subnetId: subnet.id, vpcId: subnet.vpcId, availabilityZone: subnet.availabilityZone, state: 'running',
+          launchTime: new Date(0).toISOString(), networkInterfaceIds: [eni.id], tags: sameTags(input.tags),
+        };
+        this.instances.set(id, inst);
+        out.push(inst);
+      }
+    } catch (e) {
+      for (const inst of out) this.instances.delete(inst.id);
+      for (const eni of created) this.removeEni(eni);
+      throw e;
     }
     return out;
   }
@@ -1778,18 +1830,25 @@ export class Region {
     const description = profile.description
       .replace('{name}', input.name).replace('{id}', id).replace('{hex}', hex)
       .replace('{region}', this.name).replace('{account}', this.accountId);
-    const enis: NetworkInterface[] = [];
-    subnets.forEach((s, i) => {
-      const eni = this.createNetworkInterface({
-        subnetId: s.id, groups: profile.hasSecurityGroups ? groups : [], description, interfaceType: profile.interfaceType,
-        requesterManaged: profile.requesterManaged, requesterId: profile.requesterId, resourceId: id,
-        privateIpAddress: input.privateIpAddresses?.[i],
-        associatePublicIp: input.internetFacing ?? false, sourceDestCheck: input.kind !== 'nat-gateway',
-      });
-      eni.status = 'in-use';
-      enis.push(eni);
-    });
     validateTags(input.tags);
+    const enis: NetworkInterface[] = [];
+    // One call, one transaction: if a later subnet's ENI fails (address in use, subnet full), remove the
+    // ENIs this call already made.
+    try {
+      subnets.forEach((s, i) => {
+        const eni = this.createNetworkInterface({
+          subnetId: s.id, groups, withoutSecurityGroups: !profile.hasSecurityGroups, description, interfaceType: profile.interfaceType,
+          requesterManaged: profile.requesterManaged, requesterId: profile.requesterId, resourceId: id,
+          privateIpAddress: input.privateIpAddresses?.[i],
+          associatePublicIp: input.internetFacing ?? false, sourceDestCheck: input.kind !== 'nat-gateway',
+        });
+        eni.status = 'in-use';
+        enis.push(eni);
+      });
+    } catch (e) {
+      for (const eni of enis) this.removeEni(eni);
+      throw e;
+    }
     const res: ServiceResource = {
       id, kind: input.kind, name: input.name, vpcId, subnetIds: subnets.map((s) => s.id), groups,
       networkInterfaceIds: enis.map((e) => e.id), internetFacing: input.internetFacing ?? false, tags: sameTags(input.tags),

@@ -86,6 +86,16 @@ describe('default security group', () => {
     expect(egress.every((r) => r.protocol === -1)).toBe(true);
   });
 
+  it('gets the ::/0 outbound rule when IPv6 is associated later (rampart\'s reading of "only when the VPC has IPv6")', () => {
+    const { region, vpc } = customVpc();
+    const sg = region.defaultSecurityGroup(vpc.id);
+    const custom = newGroup(region, vpc.id);
+    region.associateVpcCidrBlock(vpc.id, { amazonProvidedIpv6CidrBlock: true });
+    expect(region.groupRules(sg.id, true).map((r) => r.peer)).toEqual([{ kind: 'cidr4', cidr: '0.0.0.0/0' }, { kind: 'cidr6', cidr: '::/0' }]);
+    // other groups are left alone
+    expect(region.groupRules(custom.id, true).map((r) => r.peer)).toEqual([{ kind: 'cidr4', cidr: '0.0.0.0/0' }]);
+  });
+
   it('the default VPC also has its default security group', () => {
     const region = new Region();
     const sg = region.defaultSecurityGroup(region.defaultVpc()!.id);

@@ -1,0 +1,231 @@
+// The `rampart` command.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { EPHEMERAL_PORTS, NetParseError, PROTO_TCP } from '../net/index.js';
+import { AwsError } from '../model/errors.js';
+import { Engine } from '../engine/engine.js';
+import { probe } from '../engine/probe.js';
+import { loadScenario, ScenarioError, type LoadedScenario } from '../scenario/load.js';
+import { simulate, type TimelineEvent } from '../scenario/simulate.js';
+import { parseTarget, TargetError } from '../scenario/targets.js';
+import { Formatter, makeStyle, toJson, type Style } from './format.js';
+
+const VERSION = '0.1.0';
+
+/** Exit statuses: 0 reachable / success, 1 not reachable, 2 bad input. */
+class UsageError extends Error {}
+
+function examplesDir(): string {
+  // dist/src/cli/main.js or src/cli/main.ts -> <package>/examples
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../..', '../..']) {
+    const d = resolve(here, up, 'examples');
+    if (existsSync(d)) return d;
+  }
+  return resolve(here, '../../examples');
+}
+
+function readScenario(path: string): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read scenario file '${path}'`);
+  }
+  return loadScenario(text, path);
+}
+
+function styleFor(opts: { color?: boolean }): Style {
+  const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return makeStyle(color);
+}
+
+function parseEphemeral(v: string): { lo: number; hi: number } {
+  if (v in EPHEMERAL_PORTS) return EPHEMERAL_PORTS[v as keyof typeof EPHEMERAL_PORTS];
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+  if (!m) throw new UsageError(`--ephemeral: expected linux, windows, windows2003, aws, PORT or LO-HI, not '${v}'`);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo > hi || hi > 65535) throw new UsageError(`--ephemeral: '${v}' is not a port range`);
+  return { lo, hi };
+}
+
+function runProbe(scenarioPath: string, opts: { from: string; to: string; json?: boolean; ipv6?: boolean; ephemeral?: string; color?: boolean }): number {
+  const s = readScenario(scenarioPath);
+  const from = parseTarget(opts.from, s.names, s.region);
+  const to = parseTarget(opts.to, s.names, s.region);
+  const protocol = to.protocol ?? PROTO_TCP;
+  if ((protocol === 6 || protocol === 17) && to.port === undefined) throw new UsageError(`--to ${opts.to}: say which port, e.g. ${opts.to}:443/tcp`);
+  const engine = new Engine(s.region);
+  const r = probe(engine, {
+    from: from.endpoint, to: to.endpoint, protocol, port: to.port, icmpType: to.icmpType,
+    family: opts.ipv6 ? 6 : undefined, ephemeral: opts.ephemeral ? parseEphemeral(opts.ephemeral) : undefined,
+  });
+  if (opts.json) {
+    process.stdout.write(toJson({
+      reachable: r.reachable, from: from.label, to: to.label, request: r.request,
+      forward: r.forward, response: r.response, returnPorts: r.returnPorts?.format(), ephemeral: r.ephemeral,
+      explanations: r.explanations,
+    }) + '\n');
+  } else {
+    const f = new Formatter(s.region, s.names, styleFor(opts));
+    process.stdout.write(f.probe(r, from.label, to.label) + '\n');
+  }
+  return r.reachable ? 0 : 1;
+}
+
+function eventLine(f: Formatter, e: TimelineEvent, verbose: boolean): string {
+  const s = f.style;
+  const t = s.dim(`t=${String(e.t).padStart(6)}s`);
+  if (e.kind === 'note') return `${t}  ${s.bold(e.text)}`;
+  if (e.kind === 'change') return `${t}  ${s.bold('change')}  ${e.text}`;
+  const d = e.delivery;
+  const how = d.hops.filter((h) => h.kind === 'security-groups' && h.allowed).map((h) => (h.byConnectionTracking ? 'conntrack' : h.tracked === false ? 'untracked' : 'rules')).join('/');
+  const verdict = d.allowed
+    ? s.ok(`✔ ${d.to?.kind === 'eni' ? `delivered to ${f.label(d.to.networkInterfaceId)}` : d.to?.kind === 'internet' ? 'out to the internet' : d.to?.kind === 'aws-service' ? `to ${d.to.name} (unfiltered)` : 'delivered'}`) + s.dim(how ? `  [${how}]` : '')
+    : s.bad(`✘ dropped: ${d.explanations.map((x) => `${x.code} — ${x.message}`).join('; ')}`);
+  const head = `${t}  ${e.from} → ${e.to}  ${f.packet(e.packet)}\n            ${verdict}`;
+  return verbose ? `${head}\n${f.delivery(d, '              ')}` : head;
+}
+
+function runSimulate(scenarioPath: string, stepsPath: string, opts: { json?: boolean; verbose?: boolean; color?: boolean }): number {
+  const s = readScenario(scenarioPath);
+  let text: string;
+  try {
+    text = readFileSync(stepsPath, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read timeline file '${stepsPath}'`);
+  }
+  const f = new Formatter(s.region, s.names, styleFor(opts));
+  if (opts.json) {
+    const sim = simulate(s, text, stepsPath);
+    process.stdout.write(toJson(sim.events.map((e) => (e.kind === 'packet' ? { t: e.t, from: e.from, to: e.to, packet: e.packet, allowed: e.delivery.allowed, to_: e.delivery.to, explanations: e.delivery.explanations, flowEvents: e.delivery.flowEvents } : e))) + '\n');
+    return 0;
+  }
+  if (s.description) process.stdout.write(`${f.style.bold(s.description)}\n\n`);
+  simulate(s, text, stepsPath, (e) => process.stdout.write(eventLine(f, e, opts.verbose ?? false) + '\n'));
+  return 0;
+}
+
+function runDemo(opts: { color?: boolean; verbose?: boolean }): number {
+  const dir = examplesDir();
+  const scenarioPath = join(dir, 'web-db.yaml');
+  const s = readScenario(scenarioPath);
+  const style = styleFor(opts);
+  const f = new Formatter(s.region, s.names, style);
+  const out = (x = '') => process.stdout.write(x + '\n');
+  out(style.bold('rampart demo — the web server and database of the tutorial, decided packet by packet'));
+  out(style.dim(`scenario: ${scenarioPath}`));
+  out();
+  const engine = new Engine(s.region);
+  const questions: [string, string, string][] = [
+    ['internet', 'web:443/tcp', 'HTTPS from anywhere reaches the web server'],
+    ['203.0.113.7', 'web:22/tcp', 'SSH from the office (203.0.113.0/24) reaches it'],
+    ['internet', 'web:22/tcp', 'SSH from elsewhere does not'],
+    ['web', 'db:5432/tcp', 'the web tier reaches PostgreSQL (rule references the web group)'],
+    ['web', 'db:22/tcp', 'but not SSH on the database'],
+    ['internet', 'db:5432/tcp', 'and the database has no public address at all'],
+  ];
+  for (const [from, to, why] of questions) {
+    const a = parseTarget(from, s.names, s.region);
+    const b = parseTarget(to, s.names, s.region);
+    const r = probe(engine, { from: a.endpoint, to: b.endpoint, protocol: b.protocol ?? PROTO_TCP, port: b.port });
+    out(style.dim(`# ${why}`));
+    out(f.probe(r, a.label, b.label));
+    out();
+  }
+  out(style.bold('Stateful security groups, stateless network ACLs — a timeline:'));
+  simulate(s, readFileSync(join(dir, 'web-db.timeline.yaml'), 'utf8'), join(dir, 'web-db.timeline.yaml'), (e) => out(eventLine(f, e, opts.verbose ?? false)));
+  return 0;
+}
+
+function runValidate(scenarioPath: string): number {
+  const s = readScenario(scenarioPath);
+  const r = s.region;
+  const count = (m: Map<string, unknown>) => m.size;
+  process.stdout.write(
+    `${scenarioPath}: ok — ${count(r.vpcs)} VPCs, ${count(r.subnets)} subnets, ${count(r.securityGroups)} security groups (${count(r.securityGroupRules)} rules), ` +
+      `${count(r.networkAcls)} network ACLs, ${count(r.routeTables)} route tables, ${count(r.networkInterfaces)} network interfaces, ${count(r.instances)} instances\n`,
+  );
+  return 0;
+}
+
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command();
+  const run = (f: () => number) => {
+    try {
+      exit(f());
+    } catch (e) {
+      exit(reportError(e));
+    }
+  };
+  program
+    .name('rampart')
+    .description('AWS VPC network security on your own machine: security groups and network ACLs, enforced packet by packet.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('probe')
+    .description('can one endpoint reach another? prints the verdict and the path, hop by hop (exit 0 reachable, 1 not, 2 bad input)')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--from <endpoint>', 'source: a name from the scenario, an id (eni-…, i-…), an address, or internet')
+    .requiredOption('--to <endpoint>', 'destination with port and protocol: db:5432/tcp, web:443, db:icmp, internet, 198.51.100.7:443/tcp')
+    .option('--ipv6', 'use IPv6 addresses')
+    .option('--ephemeral <range>', 'client ephemeral ports the response must return to: linux (32768-61000), windows, windows2003, aws, or LO-HI', 'linux')
+    .option('--json', 'machine-readable output')
+    .option('--no-color', 'no colours')
+    .action((scenario: string, opts) => run(() => runProbe(scenario, opts)));
+  program
+    .command('simulate')
+    .description('play a timeline of packets, rule changes and waits, and print each packet\'s fate')
+    .argument('<scenario>', 'scenario file')
+    .argument('<timeline>', 'timeline file: a list of steps (send, reply, connect, ping, wait, at, authorize, revoke, nacl, note)')
+    .option('-v, --verbose', 'print every hop of every packet')
+    .option('--json', 'machine-readable output')
+    .option('--no-color', 'no colours')
+    .action((scenario: string, steps: string, opts) => run(() => runSimulate(scenario, steps, opts)));
+  program
+    .command('demo')
+    .description('the tutorial\'s web server and database, end to end: probes, then a stateful/stateless timeline')
+    .option('-v, --verbose', 'print every hop of every packet in the timeline')
+    .option('--no-color', 'no colours')
+    .action((opts) => run(() => runDemo(opts)));
+  program
+    .command('validate')
+    .description('load a scenario, check every AWS invariant, and summarise it')
+    .argument('<scenario>', 'scenario file')
+    .action((scenario: string) => run(() => runValidate(scenario)));
+  program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
+  return program;
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof ScenarioError || e instanceof TargetError || e instanceof UsageError || e instanceof NetParseError) {
+    process.stderr.write(`rampart: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof AwsError) {
+    process.stderr.write(`rampart: ${e.code}: ${e.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`rampart: internal error: ${e instanceof Error ? (process.argv.includes('--debug') ? e.stack : e.message) : String(e)}\n`);
+  return 3;
+}
+
+/** Runs the command line; resolves to the exit status. */
+export function main(argv: string[]): number {
+  let status = 0;
+  const program = buildProgram((code) => {
+    status = code;
+  });
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    return reportError(e);
+  }
+  return status;
+}
