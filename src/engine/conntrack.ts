@@ -45,12 +45,17 @@ function addrHash(a: number | bigint): number {
   return Number(BigInt.asIntN(32, a ^ (a >> 32n) ^ (a >> 64n) ^ (a >> 96n)));
 }
 
+function endHash(a: number | bigint, port: number): number {
+  let h = Math.imul(addrHash(a) ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ port ^ (h >>> 15), 0xc2b2ae35);
+  return h ^ (h >>> 13);
+}
+
+/** Symmetric in its two ends, so a packet and its response share a bucket: one lookup finds either direction. */
 function tupleHash(protocol: number, src: number | bigint, sp: number, dst: number | bigint, dp: number): number {
-  let h = Math.imul(addrHash(src) ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ addrHash(dst) ^ (h >>> 15), 0xc2b2ae35);
-  h = Math.imul(h ^ ((sp << 16) | dp) ^ (h >>> 13), 0x27d4eb2f);
-  h ^= protocol ^ (h >>> 16);
-  return h & 0x7fffffff;
+  let h = (endHash(src, sp) + endHash(dst, dp)) | 0;
+  h = Math.imul(h ^ protocol ^ (h >>> 16), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) & 0x7fffffff;
 }
 
 /** Idle timeout of an entry in seconds. */
@@ -74,15 +79,6 @@ export class ConnTrack {
   private count = 0;
   /** whether the entry the last find() returned was matched in the reply direction */
   lastReply = false;
-
-  private lookup(protocol: number, src: number | bigint, sp: number, dst: number | bigint, dp: number): ConnEntry | undefined {
-    let e = this.table.get(tupleHash(protocol, src, sp, dst, dp));
-    while (e !== undefined) {
-      if (e.protocol === protocol && e.src === src && e.dst === dst && e.srcPort === sp && e.dstPort === dp) return e;
-      e = e.next;
-    }
-    return undefined;
-  }
 
   private remove(e: ConnEntry): void {
     const h = tupleHash(e.protocol, e.src, e.srcPort, e.dst, e.dstPort);
@@ -108,13 +104,22 @@ export class ConnTrack {
     const ported = hasPorts(p.protocol);
     const sp = ported ? p.srcPort : 0;
     const dp = ported ? p.dstPort : 0;
+    const proto = p.protocol;
+    const src = p.src;
+    const dst = p.dst;
     let reply = false;
-    let e = this.lookup(p.protocol, p.src, sp, p.dst, dp);
-    if (e === undefined) {
-      e = this.lookup(p.protocol, p.dst, dp, p.src, sp);
-      if (e === undefined) return undefined;
-      reply = true;
+    let e = this.table.get(tupleHash(proto, src, sp, dst, dp));
+    while (e !== undefined) {
+      if (e.protocol === proto) {
+        if (e.src === src && e.dst === dst && e.srcPort === sp && e.dstPort === dp) break;
+        if (e.src === dst && e.dst === src && e.srcPort === dp && e.dstPort === sp) {
+          reply = true;
+          break;
+        }
+      }
+      e = e.next;
     }
+    if (e === undefined) return undefined;
     if (now - e.lastSeen >= entryTimeout(e, cfg)) {
       this.remove(e);
       return undefined;

@@ -107,6 +107,12 @@ export interface SendOptions {
   assumeReply?: boolean;
 }
 
+/** Where the route table of a subnet sends a destination address. */
+export type RouteOutcome =
+  | { kind: 'vpc'; vpcId: string; route: Route; vpcPeeringConnectionId?: string }
+  | { kind: 'internet'; route: Route; internetGatewayId: string }
+  | { kind: 'blocked'; code: ExplanationCode; resourceId: string; route?: Route };
+
 export interface EngineOptions {
   /** connection-tracking allowance per interface; new tracked connections beyond it are dropped */
   conntrackAllowance?: number;
@@ -375,13 +381,14 @@ export class Engine {
    * Security groups of one interface for one packet: a tracked connection lets it through; otherwise the
    * rules decide, and an allowed packet opens a connection unless the flow is untracked.
    */
-  private sgStage(rt: EniRuntime, egress: boolean, pkt: Packet, now: number, opts: StageOpts, hops: Hop[] | undefined): { allowed: boolean; code?: ExplanationCode } {
+  /** Returns undefined when the packet passes, else why not (a string constant: the hot path allocates nothing). */
+  private sgStage(rt: EniRuntime, egress: boolean, pkt: Packet, now: number, opts: StageOpts, hops: Hop[] | undefined): ExplanationCode | undefined {
     const eni = rt.eni;
     const dir = egress ? 'egress' : 'ingress';
     if (eni.groups.length === 0) {
       // NAT gateways and Gateway Load Balancers have no security groups
       hops?.push({ kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: true, detail: `${eni.id} has no security groups` });
-      return { allowed: true };
+      return undefined;
     }
     const m = rt.ct.find(pkt, now, eni.connectionTracking);
     if (m !== undefined) {
@@ -391,12 +398,12 @@ export class Engine {
         kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: true, byConnectionTracking: true, tracked: true,
         detail: `${reply ? 'response to' : 'part of'} a tracked connection opened ${fmtAgo(now - m.opened)} (rules not consulted)`,
       });
-      return { allowed: true };
+      return undefined;
     }
     if (opts.assumeReply) {
       // security groups are stateful: the response of an allowed connection passes whatever the rules say
       hops?.push({ kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: true, byConnectionTracking: true, detail: `response of the allowed connection: security groups are stateful` });
-      return { allowed: true };
+      return undefined;
     }
     let allowed: boolean;
     let untracked: boolean;
@@ -417,7 +424,7 @@ export class Engine {
         if (rt.ct.size >= this.conntrackAllowance) {
           this.stats.allowanceExceeded++;
           hops?.push({ kind: 'security-groups', resourceId: eni.id, direction: dir, allowed: false, detail: `connection-tracking allowance of ${eni.id} exhausted (${this.conntrackAllowance} tracked connections): new connection dropped`, rules });
-          return { allowed: false, code: 'CONNTRACK_ALLOWANCE_EXCEEDED' };
+          return 'CONNTRACK_ALLOWANCE_EXCEEDED';
         }
       }
       rt.ct.open(pkt, egress, now);
@@ -431,7 +438,7 @@ export class Engine {
           : `no ${dir} rule of ${groups} allows it`,
       });
     }
-    return allowed ? { allowed } : { allowed, code: 'ENI_SG_RULES_MISMATCH' };
+    return allowed ? undefined : 'ENI_SG_RULES_MISMATCH';
   }
 
   private aclStage(subnetId: string, egress: boolean, pkt: Packet, hops: Hop[] | undefined): boolean {
@@ -449,6 +456,31 @@ export class Engine {
       return allowed;
     }
     return verdictAllows(compiled.decide(egress, pkt));
+  }
+
+  /**
+   * The routing decision for a destination from a subnet: into a VPC (local, or across an active peering), out
+   * through an attached internet gateway, or blocked (no route, blackhole, target not modelled). The same rules
+   * `send` applies hop by hop, as one answer for the analysis.
+   */
+  routeDecision(subnetId: string, family: Family, addr: number | bigint): RouteOutcome {
+    const rt = this.routeTable(subnetId);
+    const route = rt.lookup(family, addr);
+    const vpcId = this.region.getSubnet(subnetId).vpcId;
+    if (!route) return { kind: 'blocked', code: 'NO_ROUTE_TO_DESTINATION', resourceId: rt.table.id };
+    const t = route.target;
+    if (t.kind === 'local') return { kind: 'vpc', vpcId, route };
+    if (t.kind === 'pcx') {
+      const p = this.region.vpcPeeringConnections.get(t.vpcPeeringConnectionId);
+      if (!p || p.status !== 'active') return { kind: 'blocked', code: 'BAD_STATE_ROUTE', resourceId: t.vpcPeeringConnectionId, route };
+      return { kind: 'vpc', vpcId: p.requesterVpcId === vpcId ? p.accepterVpcId : p.requesterVpcId, route, vpcPeeringConnectionId: p.id };
+    }
+    if (t.kind === 'igw') {
+      const igw = this.region.internetGateways.get(t.gatewayId);
+      if (!igw || !igw.attachments.some((a) => a.vpcId === vpcId)) return { kind: 'blocked', code: 'BAD_STATE_ROUTE', resourceId: t.gatewayId, route };
+      return { kind: 'internet', route, internetGatewayId: igw.id };
+    }
+    return { kind: 'blocked', code: 'UNSUPPORTED_ROUTE_TARGET', resourceId: routeTargetText(route), route };
   }
 
   /** Whether an address is an Amazon-provided service address that SGs and NACLs never filter. */
@@ -500,9 +532,9 @@ export class Engine {
       return out;
     }
     // 1. source security groups, egress
-    const sg = this.sgStage(src, true, pkt, now, opts, hops);
-    let egressAccepted = sg.allowed;
-    if (!sg.allowed && !block(sg.code!, eni.id, sg.code === 'ENI_SG_RULES_MISMATCH' ? `no outbound rule of ${eni.groups.join(', ')} on ${eni.id} allows ${describe(pkt)}` : `connection-tracking allowance of ${eni.id} exhausted`, 'egress')) {
+    const sgBlock = this.sgStage(src, true, pkt, now, opts, hops);
+    let egressAccepted = sgBlock === undefined;
+    if (sgBlock !== undefined && !block(sgBlock, eni.id, sgBlock === 'ENI_SG_RULES_MISMATCH' ? `no outbound rule of ${eni.groups.join(', ')} on ${eni.id} allows ${describe(pkt)}` : `connection-tracking allowance of ${eni.id} exhausted`, 'egress')) {
       events?.push({ networkInterfaceId: eni.id, egress: true, action: 'REJECT', packet: pkt });
       return out;
     }
@@ -645,10 +677,10 @@ export class Engine {
         return;
       }
     }
-    const sg = this.sgStage(dst, false, pkt, now, opts, hops);
-    if (!sg.allowed) {
+    const sgBlock = this.sgStage(dst, false, pkt, now, opts, hops);
+    if (sgBlock !== undefined) {
       accepted = false;
-      block(sg.code!, dst.eni.id, sg.code === 'ENI_SG_RULES_MISMATCH' ? `no inbound rule of ${dst.eni.groups.join(', ')} on ${dst.eni.id} allows ${describe(pkt)}` : `connection-tracking allowance of ${dst.eni.id} exhausted`, 'ingress');
+      block(sgBlock, dst.eni.id, sgBlock === 'ENI_SG_RULES_MISMATCH' ? `no inbound rule of ${dst.eni.groups.join(', ')} on ${dst.eni.id} allows ${describe(pkt)}` : `connection-tracking allowance of ${dst.eni.id} exhausted`, 'ingress');
     }
     events?.push({ networkInterfaceId: dst.eni.id, egress: false, action: accepted ? 'ACCEPT' : 'REJECT', packet: pkt });
     hops?.push({ kind: 'delivered', resourceId: dst.eni.id, allowed: out.allowed, detail: out.allowed ? `delivered to ${dst.eni.id}` : `not delivered to ${dst.eni.id}` });
@@ -669,7 +701,7 @@ export class Engine {
       }
       if (!verdictAllows(acl.decide(egress, pkt))) return false;
     }
-    return this.sgStage(rt, egress, pkt, options.now ?? 0, options.commit === false ? JUDGE_ONLY : COMMIT, undefined).allowed;
+    return this.sgStage(rt, egress, pkt, options.now ?? 0, options.commit === false ? JUDGE_ONLY : COMMIT, undefined) === undefined;
   }
 
   /** Live tracked connections of an interface (for inspection and tests). */

@@ -62,13 +62,15 @@ export class PortVerdicts {
     }
     return this.verdicts[lo];
   }
-  /** ports whose verdict is allow */
+  private allowedSet: NumberSet | undefined;
+  /** ports whose verdict is allow (computed once: verdict objects are shared and immutable) */
   allowed(): NumberSet {
+    if (this.allowedSet !== undefined) return this.allowedSet;
     const r = [];
     for (let i = 0; i < this.starts.length; i++) {
       if (this.verdicts[i] & 1) r.push({ lo: this.starts[i], hi: i + 1 < this.starts.length ? this.starts[i + 1] - 1 : 65535 });
     }
-    return NumberSet.of(r);
+    return (this.allowedSet = NumberSet.of(r));
   }
 }
 

@@ -35,10 +35,13 @@ export class PortMatcher {
     }
     return false;
   }
+  private set: NumberSet | undefined;
+  /** the same ports as a NumberSet (computed once: matchers are shared and immutable) */
   toSet(): NumberSet {
+    if (this.set !== undefined) return this.set;
     const r = [];
     for (let i = 0; i < this.flat.length; i += 2) r.push({ lo: this.flat[i], hi: this.flat[i + 1] });
-    return NumberSet.of(r);
+    return (this.set = NumberSet.of(r));
   }
 }
 
