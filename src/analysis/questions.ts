@@ -5,6 +5,7 @@ import type { NetworkInterface } from '../model/types.js';
 import type { StateEvent } from '../state/region.js';
 import type { Hop } from '../engine/engine.js';
 import { INTERNET_V4, Reachability, type ProtocolReach } from './reach.js';
+import { ReachMatrix } from './matrix.js';
 
 /** Ports of several protocols, as people write them: `tcp 80,443,8000-8100; udp 53; icmp echo`. */
 export interface PortSummary {
@@ -139,6 +140,11 @@ export class Questions {
   private readonly exposureCache = new Map<string, { atoms: { lo: number; hi: number; ports: PortSummary[] }[] }>();
   private readonly pairCache = new Map<string, PortSummary[]>();
   private classesCache: Map<string, NetworkInterface[]> | undefined;
+  /** the CIDR edges the current classes were cut at */
+  private edges = new Set<number>();
+  /** bumped whenever the partition into classes may have changed */
+  classesVersion = 0;
+  private matrices = new Map<Family, ReachMatrix>();
   private readonly classOf = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
@@ -148,6 +154,29 @@ export class Questions {
 
   dispose(): void {
     this.unsubscribe();
+    for (const m of this.matrices.values()) m.dispose();
+  }
+
+  private resetClasses(): void {
+    this.classesCache = undefined;
+    this.classesVersion++;
+  }
+
+  /** Whether a group's rules cut the address space anywhere the current classes were not cut. */
+  private addsEdges(groupId: string): boolean {
+    const g = this.region.securityGroups.get(groupId);
+    if (!g) return false;
+    for (const rid of [...g.ingress, ...g.egress]) {
+      const r = this.region.securityGroupRules.get(rid)!;
+      const cidrs = r.peer.kind === 'cidr4' ? [r.peer.cidr] : r.peer.kind === 'prefixList' ? (this.region.prefixLists.get(r.peer.prefixListId)?.entries ?? []).map((e) => e.cidr) : [];
+      for (const text of cidrs) {
+        const c = parseCidr(text);
+        if (c.family !== 4) continue;
+        if (!this.edges.has(c.first as number)) return true;
+        if ((c.last as number) < 0xffffffff && !this.edges.has((c.last as number) + 1)) return true;
+      }
+    }
+    return false;
   }
 
   private get region() {
@@ -159,7 +188,12 @@ export class Questions {
     switch (e.type) {
       case 'group-rules':
       case 'group-deleted':
-        this.forgetGroups(new Set([e.groupId]));
+        // a rule with a CIDR cut nowhere yet may split a class: then the classes are rebuilt
+        if (this.classesCache && this.addsEdges(e.groupId)) {
+          this.resetClasses();
+          this.pairCache.clear();
+        } else this.forgetGroups(new Set([e.groupId]));
+        this.exposureCache.clear();
         break;
       case 'group-members': {
         // rules naming the group now stand for other addresses: forget answers involving the groups holding them
@@ -169,19 +203,14 @@ export class Questions {
           if (r) owners.add(r.groupId);
         }
         this.forgetGroups(owners);
-        this.classesCache = undefined;
+        this.resetClasses();
         break;
       }
-      case 'eni':
-        this.classesCache = undefined;
-        this.pairCache.clear();
-        this.exposureCache.clear();
-        break;
       default:
-        // ACLs, routes, peering, prefix lists, topology: cheap to recompute from the compiled tables
+        // interfaces, ACLs, routes, peering, prefix lists, topology: recompute from the compiled tables
         this.pairCache.clear();
         this.exposureCache.clear();
-        this.classesCache = undefined;
+        this.resetClasses();
     }
   }
 
@@ -213,6 +242,7 @@ export class Questions {
     for (const pl of this.region.prefixLists.values()) for (const e of pl.entries) add(e.cidr);
     for (const a of this.region.networkAcls.values()) for (const e of a.entries) if (e.cidrBlock) add(e.cidrBlock);
     for (const t of this.region.routeTables.values()) for (const r of t.routes) if (r.destinationCidrBlock) add(r.destinationCidrBlock);
+    this.edges = pts;
     return Float64Array.from([...pts].sort((a, b) => a - b));
   }
 
@@ -408,29 +438,36 @@ export class Questions {
     return 'low';
   }
 
+  /** The incremental all-pairs matrix over classes (kept up to date by state events). */
+  matrixOf(family: Family = 4): ReachMatrix {
+    let m = this.matrices.get(family);
+    if (!m) {
+      m = new ReachMatrix(this.reach, () => this.classes(), () => this.classesVersion, (src, dst) => {
+        const p = this.reach.pair(src.id, dst.id, family);
+        return p ? summarize(p.protocols) : [];
+      }, family);
+      this.matrices.set(family, m);
+    }
+    return m;
+  }
+
   /** All pairs, by role: one cell per (source role, destination role) that can talk, with the ports. */
   matrix(family: Family = 4): MatrixCell[] {
-    const classes = [...this.classes()];
-    const cells = new Map<string, MatrixCell>();
-    for (const [dk, dsts] of classes) {
-      const dst = dsts[0];
-      const toRole = this.role(dst);
-      for (const [sk, srcs] of classes) {
-        // a class talking to itself: use two members when it has them
-        const src = sk === dk ? srcs[1] : srcs[0];
-        if (!src) continue;
-        const s = this.pairSummary(src, dst, sk, dk, family);
-        if (s.length === 0) continue;
-        const fromRole = this.role(src);
-        const key = `${fromRole}|${toRole}|${summaryKey(s)}`;
-        const c = cells.get(key);
+    const { classes, cells } = this.matrixOf(family).refresh();
+    const out = new Map<string, MatrixCell>();
+    cells.forEach((row, i) => {
+      const from = this.role(classes[i].members[0]);
+      for (const [j, ports] of row) {
+        const to = this.role(classes[j].members[0]);
+        const key = `${from}|${to}|${summaryKey(ports)}`;
+        const c = out.get(key);
         if (c) {
-          c.fromInterfaces += sk === dk ? 0 : srcs.length;
-          c.toInterfaces += dsts.length;
-        } else cells.set(key, { from: fromRole, to: toRole, fromInterfaces: srcs.length, toInterfaces: dsts.length, ports: s });
+          c.fromInterfaces += classes[i].members.length;
+          c.toInterfaces += classes[j].members.length;
+        } else out.set(key, { from, to, fromInterfaces: classes[i].members.length, toInterfaces: classes[j].members.length, ports });
       }
-    }
-    return [...cells.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    });
+    return [...out.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
   }
 }
 

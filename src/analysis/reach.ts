@@ -228,9 +228,7 @@ export class Reachability {
   /** Quick test used to skip pairs: can anything at all enter `dst` from this source address? */
   ingressPossible(dst: NetworkInterface, family: Family, srcSeen: number | bigint): boolean {
     if (dst.groups.length === 0) return true;
-    const gs = this.engine.groupSet(dst.groups);
-    for (const p of this.protocols[family]) if (gs.allowedPorts(false, family, p, srcSeen).flat.length > 0) return true;
-    return false;
+    return this.engine.groupSet(dst.groups).anyAllowed(false, family, srcSeen);
   }
 
   /** The address a destination sees a source's packets come from (private inside a VPC/peering, public otherwise). */

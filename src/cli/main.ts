@@ -11,6 +11,7 @@ import { loadScenario, ScenarioError, type LoadedScenario } from '../scenario/lo
 import { simulate, type TimelineEvent } from '../scenario/simulate.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
+import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
 
@@ -198,6 +199,37 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('load a scenario, check every AWS invariant, and summarise it')
     .argument('<scenario>', 'scenario file')
     .action((scenario: string) => run(() => runValidate(scenario)));
+  const reach = program.command('reach').description('questions about all packets at once: can, who, what, exposure, matrix, diff');
+  const common = (c: Command) =>
+    c.option('--ipv6', 'IPv6 instead of IPv4').option('--ephemeral <range>', 'client ephemeral ports responses must return to (linux, windows, windows2003, aws, LO-HI)', 'linux').option('--json', 'machine-readable output').option('--no-color', 'no colours');
+  const ctx = (path: string, opts: { color?: boolean; ephemeral?: string }) => openScenario(path, styleFor(opts), opts.ephemeral ? parseEphemeral(opts.ephemeral) : undefined);
+  const print = (text: string) => process.stdout.write(text + '\n');
+  common(reach.command('can').description('can SOURCE reach TARGET? with a port: the verdict and path; without: every port of every protocol (exit 0 yes, 1 no)'))
+    .argument('<scenario>').argument('<source>').argument('<target>', 'e.g. db, db:5432/tcp')
+    .action((scenario: string, source: string, target: string, opts) => run(() => {
+      const r = reachCan(ctx(scenario, opts), source, target, opts);
+      print(r.text);
+      return r.status;
+    }));
+  common(reach.command('who').description('who can reach TARGET: interfaces grouped by role, and internet sources, with their ports'))
+    .argument('<scenario>').argument('<target>')
+    .action((scenario: string, target: string, opts) => run(() => (print(reachWho(ctx(scenario, opts), target, opts)), 0)));
+  common(reach.command('what').description('what SOURCE can reach: interfaces grouped by role, and the internet, with their ports'))
+    .argument('<scenario>').argument('<source>')
+    .action((scenario: string, source: string, opts) => run(() => (print(reachWhat(ctx(scenario, opts), source, opts)), 0)));
+  common(reach.command('exposure').description('every interface reachable from the internet: ports, sources, public address, gateway, rules; severity by real reachability'))
+    .argument('<scenario>')
+    .action((scenario: string, opts) => run(() => (print(reachExposure(ctx(scenario, opts), opts)), 0)));
+  common(reach.command('matrix').description('who talks to whom: all pairs, aggregated by role (groups @ subnet)'))
+    .argument('<scenario>')
+    .action((scenario: string, opts) => run(() => (print(reachMatrix(ctx(scenario, opts), opts)), 0)));
+  common(reach.command('diff').description('what a change opens or closes between two scenario files (exit 0 no change, 1 changes)'))
+    .argument('<before>').argument('<after>')
+    .action((before: string, after: string, opts) => run(() => {
+      const r = reachDiff(ctx(before, opts), ctx(after, opts), opts);
+      print(r.text);
+      return r.status;
+    }));
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;
 }

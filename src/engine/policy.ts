@@ -207,6 +207,29 @@ export class CompiledGroupSet {
     return family === 4 ? lookup4(pol.t4!, peer as number) : lookup6(pol.t6!, peer as bigint);
   }
 
+  private anyTables: (Table4<boolean> | Table6<boolean> | undefined)[] = [undefined, undefined, undefined, undefined];
+
+  /** Whether any rule of a direction, of any protocol, matches a peer address (a quick test for analyses). */
+  anyAllowed(egress: boolean, family: Family, peer: number | bigint): boolean {
+    const k = (egress ? 2 : 0) + (family === 6 ? 1 : 0);
+    let t = this.anyTables[k];
+    if (t === undefined) {
+      const items4: Item<number, boolean>[] = [];
+      const items6: Item<bigint, boolean>[] = [];
+      for (const gid of this.groupIds) {
+        const g = this.region.securityGroups.get(gid);
+        if (!g) continue;
+        for (const rid of egress ? g.egress : g.ingress) {
+          const addrs = peerAddresses(this.region, this.region.securityGroupRules.get(rid)!);
+          for (const r of addrs.v4) items4.push({ lo: r.lo, hi: r.hi, payload: true });
+          for (const r of addrs.v6) items6.push({ lo: r.lo, hi: r.hi, payload: true });
+        }
+      }
+      t = this.anyTables[k] = family === 4 ? buildTable4(items4, (l) => l.length > 0) : buildTable6(items6, (l) => l.length > 0);
+    }
+    return family === 4 ? lookup4(t as Table4<boolean>, peer as number) : lookup6(t as Table6<boolean>, peer as bigint);
+  }
+
   private compile(egress: boolean, family: Family, protocol: number): ProtoPolicy {
     const items4: Item<number, NumberSet>[] = [];
     const items6: Item<bigint, NumberSet>[] = [];
