@@ -102,7 +102,7 @@ function runSimulate(scenarioPath: string, stepsPath: string, opts: { json?: boo
   const f = new Formatter(s.region, s.names, styleFor(opts));
   if (opts.json) {
     const sim = simulate(s, text, stepsPath);
-    process.stdout.write(toJson(sim.events.map((e) => (e.kind === 'packet' ? { t: e.t, from: e.from, to: e.to, packet: e.packet, allowed: e.delivery.allowed, to_: e.delivery.to, explanations: e.delivery.explanations, flowEvents: e.delivery.flowEvents } : e))) + '\n');
+    process.stdout.write(toJson(sim.events.map((e) => (e.kind === 'packet' ? { t: e.t, from: e.from, to: e.to, packet: e.packet, allowed: e.delivery.allowed, destination: e.delivery.to, explanations: e.delivery.explanations, flowEvents: e.delivery.flowEvents } : e))) + '\n');
     return 0;
   }
   if (s.description) process.stdout.write(`${f.style.bold(s.description)}\n\n`);

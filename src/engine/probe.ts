@@ -2,7 +2,7 @@
 // where NACLs (stateless) must allow the client's ephemeral ports. Every blocker on either way is named.
 import { EPHEMERAL_PORTS, NumberSet, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
 import type { NetworkInterface } from '../model/types.js';
-import type { Delivery, Endpoint, Engine, Explanation, Hop } from './engine.js';
+import type { Delivery, Endpoint, Engine, Explanation } from './engine.js';
 import { addrText, reversePacket, type Packet } from './packet.js';
 
 export type ProbeEndpoint =
@@ -65,6 +65,7 @@ export function chooseAddresses(engine: Engine, from: ProbeEndpoint, to: ProbeEn
     const privateReach = fromEni !== undefined && (fromEni.vpcId === toEni.vpcId || region.activePeeringBetween(fromEni.vpcId, toEni.vpcId) !== undefined);
     dstText = family === 6 ? eniAddress(toEni, 6, 'private') : privateReach ? eniAddress(toEni, 4, 'private') : (eniAddress(toEni, 4, 'public') ?? eniAddress(toEni, 4, 'private'));
   }
+  if (dstText === undefined && toEni) throw new Error(`${toEni.id} has no IPv${family} address${family === 4 ? ' reachable from here' : ''}`);
   if (dstText === undefined) dstText = DEFAULT_INTERNET_ADDRESS[family];
   if (srcText === undefined) throw new Error(`the source has no IPv${family} address`);
   const src = tryParseIp(srcText);
@@ -97,6 +98,8 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
   if (forward.delivered && to && (to.kind === 'eni' || to.kind === 'internet')) {
     const responder: Endpoint = to.kind === 'eni' ? { kind: 'eni', networkInterfaceId: to.networkInterfaceId } : { kind: 'internet' };
     let response = reversePacket(forward.delivered);
+    /** the ACLs that deny part of the ephemeral range, with the direction they judge the response in */
+    const restricting: { aclId: string; direction: 'ingress' | 'egress' }[] = [];
     if (ports) {
       // NACLs are stateless: find which client ports the response may return to, then judge one that works
       let returnPorts = NumberSet.range(ephemeral.lo, ephemeral.hi);
@@ -104,7 +107,9 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
       for (const h of trial.hops) {
         if (h.kind !== 'network-acl' || !h.packet || !h.subnetId) continue;
         const peer = h.direction === 'egress' ? h.packet.dst : h.packet.src;
-        returnPorts = returnPorts.intersect(engine.networkAcl(h.subnetId).portVerdicts(h.direction === 'egress', h.packet.family, h.packet.protocol, peer).allowed());
+        const allowed = engine.networkAcl(h.subnetId).portVerdicts(h.direction === 'egress', h.packet.family, h.packet.protocol, peer).allowed();
+        if (!allowed.covers(NumberSet.range(ephemeral.lo, ephemeral.hi))) restricting.push({ aclId: h.resourceId, direction: h.direction! });
+        returnPorts = returnPorts.intersect(allowed);
       }
       const port = returnPorts.isEmpty ? ephemeral.lo : returnPorts.ranges[0].lo;
       response = { ...response, dstPort: port };
@@ -115,21 +120,29 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
     const back = engine.send(responder, response, { allBlockers: true, commit: false, assumeReply: true });
     result.response = back;
     explanations.push(...back.explanations.map((e) => ({ ...e, path: 'response' as const })));
+    // Fix (property test): the response must come back to the requester. Asymmetric routes (a peering route on
+    // one side only while the responder has a public IP and 0.0.0.0/0 → igw, or a spoofed internet source)
+    // carry an allowed response elsewhere; the probe used to call that reachable, unlike Reachability.protocolReach.
+    const home = fromEni ? back.to?.kind === 'eni' && back.to.networkInterfaceId === fromEni.id : back.to?.kind === 'internet';
+    if (back.allowed && !home) {
+      const via = responder.kind === 'eni' ? engine.routeTable(engine.region.getNetworkInterface(responder.networkInterfaceId).subnetId).table.id : 'internet';
+      explanations.push({
+        path: 'response', code: 'NO_ROUTE_TO_DESTINATION', resourceId: via,
+        message: `the response to ${addrText(response.family, response.dst)} is routed to ${back.to?.kind === 'eni' ? back.to.networkInterfaceId : (back.to?.kind ?? 'nowhere')}, not back to the requester`,
+      });
+    }
     const rp = result.returnPorts;
     if (rp && !rp.isEmpty && !rp.covers(NumberSet.range(ephemeral.lo, ephemeral.hi))) {
       const missing = NumberSet.range(ephemeral.lo, ephemeral.hi).subtract(rp);
       explanations.push({
-        path: 'response', code: 'SUBNET_ACL_RESTRICTION', resourceId: aclIdsOf(back.hops).join(', '),
+        path: 'response', code: 'SUBNET_ACL_RESTRICTION', resourceId: [...new Set(restricting.map((r) => r.aclId))].join(', '),
+        ...(restricting.length === 1 || restricting.every((r) => r.direction === restricting[0].direction) ? { direction: restricting[0].direction } : {}),
         message: `network ACLs let the response return only to client ports ${rp.format()}; ports ${missing.format()} of the ephemeral range ${ephemeral.lo}-${ephemeral.hi} are denied`,
       });
     }
   }
   result.reachable = explanations.length === 0;
   return result;
-}
-
-function aclIdsOf(hops: Hop[]): string[] {
-  return [...new Set(hops.filter((h) => h.kind === 'network-acl' && h.aclEntry).map((h) => h.resourceId))];
 }
 
 export { addrText };

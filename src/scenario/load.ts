@@ -1,6 +1,6 @@
 // Scenario files: a whole network declared by name, in YAML or JSON. Loading one drives the same Region
 // commands as the EC2 API, so every AWS invariant holds, and an error names the line of the file it comes from.
-import { LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import { AwsError } from '../model/errors.js';
 import { isServiceKind } from '../model/services.js';
 import type { RouteTarget, ServiceKind, Tag } from '../model/types.js';
@@ -120,7 +120,16 @@ class Builder {
     for (let n = path.length; n >= 0; n--) {
       const node = this.doc.getIn(path.slice(0, n), true) as YamlNode | undefined;
       const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return this.lc.linePos(range[0]).line;
+      if (!range) continue;
+      // Fix: a block mapping or sequence starts on the line after its key, so an unknown section such as
+      // `instancez:` (or an error about a whole instance) pointed at the next line; name the key's line.
+      if (n > 0 && (isMap(node) || isSeq(node)) && !node.flow) {
+        const parent = this.doc.getIn(path.slice(0, n - 1), true);
+        const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[n - 1])) : undefined;
+        const keyRange = (pair?.key as YamlNode | undefined)?.range;
+        if (keyRange) return this.lc.linePos(keyRange[0]).line;
+      }
+      return this.lc.linePos(range[0]).line;
     }
     return undefined;
   }
@@ -267,6 +276,24 @@ class Builder {
     return `${groups.join(':')}::/64`;
   }
 
+  /**
+   * Fix: a short ACL or route table name declared in two VPCs used to mean the first VPC's one silently (so a
+   * timeline's `nacl: { acl: private }` could change the wrong ACL). Like group names, a short name is kept
+   * only while unambiguous; `vpc/name` always works.
+   */
+  private readonly ambiguous = new Map<Map<string, string>, Set<string>>();
+  private shortName(map: Map<string, string>, name: string, id: string): void {
+    const taken = this.ambiguous.get(map) ?? new Set<string>();
+    this.ambiguous.set(map, taken);
+    if (taken.has(name)) return;
+    const existing = map.get(name);
+    if (existing === undefined) map.set(name, id);
+    else if (existing !== id) {
+      map.delete(name);
+      taken.add(name);
+    }
+  }
+
   private uniqueName(map: Map<string, string>, name: string, path: (string | number)[]): void {
     if (map.has(name)) throw this.err(`the name '${name}' is used twice`, path);
   }
@@ -351,7 +378,7 @@ class Builder {
         aclId = acl.id;
       }
       this.names.set(this.names.networkAcls, `${vpcName}/${aname}`, aclId);
-      if (!this.names.networkAcls.has(aname)) this.names.networkAcls.set(aname, aclId);
+      this.shortName(this.names.networkAcls, aname, aclId);
       if (aname === 'default' && (ao.inbound !== undefined || ao.outbound !== undefined)) {
         // declaring the default ACL's entries replaces AWS's allow-all entries
         for (const e of [...this.region.getNetworkAcl(aclId).entries]) {
@@ -371,7 +398,7 @@ class Builder {
       const ro = this.obj(rraw, rp, new Set(['routes', 'main', 'tags']));
       const rtb = rname === 'main' ? this.region.mainRouteTable(vpcId) : this.at(rp, () => this.region.createRouteTable({ vpcId, tags: [{ key: 'Name', value: rname }] }));
       this.names.set(this.names.routeTables, `${vpcName}/${rname}`, rtb.id);
-      if (!this.names.routeTables.has(rname)) this.names.routeTables.set(rname, rtb.id);
+      this.shortName(this.names.routeTables, rname, rtb.id);
       this.list(ro.routes, [...rp, 'routes']).forEach((raw, i) => {
         const pp = [...rp, 'routes', i];
         const r = this.obj(raw, pp, new Set(['destination', 'target']));

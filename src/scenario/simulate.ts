@@ -77,6 +77,7 @@ export function simulate(s: LoadedScenario, timelineText: string, file = 'timeli
   const reply = (flags: number | undefined, line?: number) => {
     if (!last) throw new Error('reply: no packet was sent before');
     const d = last.delivery;
+    if (!d.allowed) throw new Error('reply: the last packet was dropped, so nobody answers it');
     if (!d.delivered || !d.to || (d.to.kind !== 'eni' && d.to.kind !== 'internet')) throw new Error('reply: the last packet reached no one who could answer');
     const from: Endpoint = d.to.kind === 'eni' ? { kind: 'eni', networkInterfaceId: d.to.networkInterfaceId } : { kind: 'internet' };
     const r = reversePacket(d.delivered);
@@ -85,11 +86,12 @@ export function simulate(s: LoadedScenario, timelineText: string, file = 'timeli
     return sendPacket(from, last.to, last.from, r, line);
   };
 
-  const build = (spec: Obj): { from: Endpoint; fromLabel: string; toLabel: string; pkt: Packet } => {
+  // `echo`: an ICMP echo unless the destination names a protocol (ICMPv6 when the packet is IPv6)
+  const build = (spec: Obj, echo = false): { from: Endpoint; fromLabel: string; toLabel: string; pkt: Packet } => {
     const fromT = parseTarget(String(spec.from ?? ''), s.names, s.region);
     const toT = parseTarget(String(spec.to ?? ''), s.names, s.region);
-    const protocol = toT.protocol ?? (spec.protocol !== undefined ? Number(spec.protocol) : PROTO_TCP);
     const family = familyOf(fromT.endpoint, toT.endpoint, spec.ipv6 === true ? 6 : undefined);
+    const protocol = toT.protocol ?? (spec.protocol !== undefined ? Number(spec.protocol) : echo ? (family === 6 ? PROTO_ICMPV6 : PROTO_ICMP) : PROTO_TCP);
     const { src, dst } = chooseAddresses(engine, fromT.endpoint as ProbeEndpoint, toT.endpoint as ProbeEndpoint, family);
     // each new TCP connection (a SYN) between a pair takes the next source port; later packets reuse it
     const key = `${fromT.label}>${toT.label}`;
@@ -163,9 +165,13 @@ export function simulate(s: LoadedScenario, timelineText: string, file = 'timeli
           break;
         }
         case 'ping': {
-          const b = build({ ...(arg as Obj), to: `${String((arg as Obj).to)}${String((arg as Obj).to).includes(':') ? '' : ':icmp'}` });
+          // Fix: this appended ':icmp' unless `to` contained a colon, so a ping to an IPv6 address
+          // (`[2001:db8::1]`) sent a TCP SYN to port 0, and an IPv6 ping sent ICMP instead of ICMPv6.
+          const b = build(arg as Obj, true);
           const d = sendPacket(b.from, b.fromLabel, b.toLabel, b.pkt, line);
-          if (d.delivered && d.to?.kind === 'eni') reply(undefined, line);
+          // Fix: `delivered` is set even when the echo request is dropped at the destination, so a dropped
+          // ping used to be answered; only an echo request that got through is answered (as in connect).
+          if (d.allowed && d.delivered && d.to?.kind === 'eni') reply(undefined, line);
           break;
         }
         case 'authorize':
@@ -184,7 +190,7 @@ export function simulate(s: LoadedScenario, timelineText: string, file = 'timeli
           const spec = arg as Obj;
           const aclName = String(spec.acl);
           const aclId = aclName.startsWith('acl-') ? aclName : s.names.networkAcls.get(aclName);
-          if (!aclId) throw new Error(`no network ACL named '${aclName}'`);
+          if (!aclId) throw new Error(`no network ACL named '${aclName}' (use vpc/name when two VPCs have one)`);
           const action = ['add', 'replace', 'delete'].find((a) => spec[a] !== undefined);
           if (!action) throw new Error('nacl: say add, replace or delete');
           const entry = spec[action] as Obj;

@@ -69,10 +69,10 @@ export function parseTarget(spec: string, names: Names | undefined, region: Regi
   const { endpoint, label } = resolveEndpoint(base, names, region);
   const t: Target = { endpoint, label };
   if (suffix === undefined) return t;
-  const m = /^(\d+)(?:-(\d+))?(?:\/([a-zA-Z0-9-]+))?$/.exec(suffix);
+  const m = /^(\d+)(?:\/([a-zA-Z0-9-]+))?$/.exec(suffix);
   if (m) {
-    const proto = m[3] === undefined ? PROTO_TCP : parseProtocol(m[3]);
-    if (proto === undefined) throw new TargetError(`'${spec}': unknown protocol '${m[3]}'`);
+    const proto = m[2] === undefined ? PROTO_TCP : parseProtocol(m[2]);
+    if (proto === undefined) throw new TargetError(`'${spec}': unknown protocol '${m[2]}'`);
     const n = Number(m[1]);
     if (proto === 1 || proto === 58) t.icmpType = n;
     else {

@@ -620,7 +620,7 @@ export class Region {
     }
     validateTags(input.tags);
     const sg: SecurityGroup = {
-      id: this.ids.id('sg'), name, description: input.description, vpcId: vpc.id, ownerId: this.accountId,
+      id: this.ids.id('sg'), name, description: input.description, vpcId: vpc.id, ownerId: vpc.ownerId, // a group belongs to its VPC's account
       tags: sameTags(input.tags), ingress: [], egress: [],
     };
     this.securityGroups.set(sg.id, sg);
