@@ -1,6 +1,6 @@
 // The questions people ask, answered exactly from the reachability walk: who can reach X, what can X reach,
 // what is exposed to the internet, the all-pairs matrix by role, and what a change opens or closes.
-import { floorIndex, formatIpv4, NumberSet, parseCidr, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
+import { floorIndex, floorIndexBig, formatIpv4, IPV6_MAX, NumberSet, parseCidr, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
 import type { NetworkInterface } from '../model/types.js';
 import type { StateEvent } from '../state/region.js';
 import type { Hop } from '../engine/engine.js';
@@ -128,10 +128,10 @@ function groupAtoms(atoms: { lo: number; hi: number; ports: PortSummary[] }[]): 
 }
 
 /** Sources as people read them: `0.0.0.0/0`, a few CIDRs, or `0.0.0.0/0 except …` when that is shorter. */
-export function describeSources(set: NumberSet): string[] {
-  if (set.equals(INTERNET_V4)) return ['0.0.0.0/0'];
+export function describeSources(set: NumberSet, internet: NumberSet = INTERNET_V4): string[] {
+  if (set.equals(internet)) return ['0.0.0.0/0'];
   const direct = rangesToCidrs(set);
-  const missing = rangesToCidrs(INTERNET_V4.subtract(set));
+  const missing = rangesToCidrs(internet.subtract(set));
   if (missing.length < direct.length) return [`0.0.0.0/0 except ${missing.join(', ')}`];
   return direct;
 }
@@ -142,6 +142,8 @@ export class Questions {
   private classesCache: Map<string, NetworkInterface[]> | undefined;
   /** the CIDR edges the current classes were cut at */
   private edges = new Set<number>();
+  /** the same for IPv6 (fix: classes ignored IPv6, so IPv6 answers were those of a member with other addresses) */
+  private edges6 = new Set<bigint>();
   /** bumped whenever the partition into classes may have changed */
   classesVersion = 0;
   private matrices = new Map<Family, ReachMatrix>();
@@ -168,10 +170,13 @@ export class Questions {
     if (!g) return false;
     for (const rid of [...g.ingress, ...g.egress]) {
       const r = this.region.securityGroupRules.get(rid)!;
-      const cidrs = r.peer.kind === 'cidr4' ? [r.peer.cidr] : r.peer.kind === 'prefixList' ? (this.region.prefixLists.get(r.peer.prefixListId)?.entries ?? []).map((e) => e.cidr) : [];
+      const cidrs = r.peer.kind === 'cidr4' || r.peer.kind === 'cidr6' ? [r.peer.cidr] : r.peer.kind === 'prefixList' ? (this.region.prefixLists.get(r.peer.prefixListId)?.entries ?? []).map((e) => e.cidr) : [];
       for (const text of cidrs) {
         const c = parseCidr(text);
-        if (c.family !== 4) continue;
+        if (c.family === 6) {
+          if (!this.edges6.has(c.first as bigint) || ((c.last as bigint) < IPV6_MAX && !this.edges6.has((c.last as bigint) + 1n))) return true;
+          continue;
+        }
         if (!this.edges.has(c.first as number)) return true;
         if ((c.last as number) < 0xffffffff && !this.edges.has((c.last as number) + 1)) return true;
       }
@@ -208,6 +213,7 @@ export class Questions {
       }
       default:
         // interfaces, ACLs, routes, peering, prefix lists, topology: recompute from the compiled tables
+        this.internetCache = undefined;
         this.pairCache.clear();
         this.exposureCache.clear();
         this.resetClasses();
@@ -224,7 +230,9 @@ export class Questions {
 
   /** `web,app @ public-a` from Name tags / group names */
   role(eni: NetworkInterface): string {
-    const groups = eni.groups.map((g) => this.region.securityGroups.get(g)?.name ?? g).join(',') || '(no groups)';
+    // Fix (questions property test): names sorted, so one set of groups is one role whatever the interface's
+    // order (classes already ignore it; rows and matrix cells keyed by role used to split in two).
+    const groups = eni.groups.map((g) => this.region.securityGroups.get(g)?.name ?? g).sort().join(',') || '(no groups)';
     const s = this.region.subnets.get(eni.subnetId);
     const subnet = s?.tags.find((t) => t.key === 'Name')?.value ?? eni.subnetId;
     return `${groups} @ ${subnet}`;
@@ -246,6 +254,23 @@ export class Questions {
     return Float64Array.from([...pts].sort((a, b) => a - b));
   }
 
+  /** IPv6 edges of every rule, prefix list, NACL entry and route (see classes()). */
+  private globalEdges6(): bigint[] {
+    const pts = new Set<bigint>([0n]);
+    const add = (text: string) => {
+      const c = parseCidr(text);
+      if (c.family !== 6) return;
+      pts.add(c.first as bigint);
+      if ((c.last as bigint) < IPV6_MAX) pts.add((c.last as bigint) + 1n);
+    };
+    for (const r of this.region.securityGroupRules.values()) if (r.peer.kind === 'cidr6') add(r.peer.cidr);
+    for (const pl of this.region.prefixLists.values()) for (const e of pl.entries) add(e.cidr);
+    for (const a of this.region.networkAcls.values()) for (const e of a.entries) if (e.ipv6CidrBlock) add(e.ipv6CidrBlock);
+    for (const t of this.region.routeTables.values()) for (const r of t.routes) if (r.destinationIpv6CidrBlock) add(r.destinationIpv6CidrBlock);
+    this.edges6 = pts;
+    return [...pts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   /**
    * Interfaces that no rule, entry or route can tell apart: same groups, same subnet, and addresses (private and
    * public) in the same atoms of every CIDR in the estate. Each class is answered once, exactly.
@@ -253,6 +278,7 @@ export class Questions {
   classes(): Map<string, NetworkInterface[]> {
     if (this.classesCache) return this.classesCache;
     const edges = this.globalEdges();
+    const edges6 = this.globalEdges6();
     const out = new Map<string, NetworkInterface[]>();
     this.classOf.clear();
     for (const eni of this.region.networkInterfaces.values()) {
@@ -260,7 +286,9 @@ export class Questions {
       if (!priv) continue;
       const a = floorIndex(edges, tryParseIp(priv.privateIpAddress)!.value as number);
       const pub = priv.association ? floorIndex(edges, tryParseIp(priv.association.publicIp)!.value as number) : -1;
-      const key = `${[...eni.groups].sort().join(',')}|${eni.subnetId}|${a}|${pub}|${eni.interfaceType}`;
+      // the first IPv6 address's atom (-1: none), which pair() and seenSource() use over IPv6
+      const a6 = eni.ipv6Addresses.length ? floorIndexBig(edges6, tryParseIp(eni.ipv6Addresses[0])!.value as bigint) : -1;
+      const key = `${[...eni.groups].sort().join(',')}|${eni.subnetId}|${a}|${pub}|${a6}|${eni.interfaceType}`;
       let list = out.get(key);
       if (!list) out.set(key, (list = []));
       list.push(eni);
@@ -309,7 +337,7 @@ export class Questions {
       rows.set(rk, row);
     }
     const out = [...rows.values()].sort((a, b) => a.role.localeCompare(b.role));
-    if (family === 4) out.unshift(...groupAtoms(this.internetAtoms(dst)).map((g) => ({ role: 'internet', networkInterfaceIds: [], ports: g.ports, ranges: describeSources(g.set) })));
+    if (family === 4) out.unshift(...groupAtoms(this.internetAtoms(dst)).map((g) => ({ role: 'internet', networkInterfaceIds: [], ports: g.ports, ranges: describeSources(g.set, this.internet()) })));
     return out;
   }
 
@@ -337,6 +365,20 @@ export class Questions {
     return out;
   }
 
+  private internetCache: NumberSet | undefined;
+  /**
+   * The internet as sources: public IPv4 space without the estate's own public addresses (traffic from those is
+   * the estate's own interfaces coming back in through a gateway, answered by questions about those interfaces).
+   */
+  internet(): NumberSet {
+    if (this.internetCache) return this.internetCache;
+    const own: { lo: number; hi: number }[] = [];
+    for (const eni of this.region.networkInterfaces.values()) {
+      for (const pub of this.reach.engine.interfaceAddresses(eni.id).publicOf.values()) own.push({ lo: pub, hi: pub });
+    }
+    return (this.internetCache = INTERNET_V4.subtract(NumberSet.of(own)));
+  }
+
   /** The internet sources of an interface's exposure: atoms of the internet with their reachable ports. */
   private internetAtoms(dst: NetworkInterface): { lo: number; hi: number; ports: PortSummary[] }[] {
     const pubText = dst.privateIpAddresses.find((p) => p.association)?.association?.publicIp;
@@ -362,9 +404,13 @@ export class Questions {
     }
     for (const e of this.region.subnetNetworkAcl(dst.subnetId).entries) if (e.cidrBlock) add(e.cidrBlock);
     for (const r of this.region.subnetRouteTable(dst.subnetId).routes) if (r.destinationCidrBlock) add(r.destinationCidrBlock);
+    // Fix (questions property test): the estate's own public addresses are atoms of their own. A response to one
+    // of them goes back in to that interface, not to the internet, so an atom whose first address was one lost
+    // its whole row (exposure said nothing for the rest of the atom).
+    for (const e of this.region.networkInterfaces.values()) for (const p of e.privateIpAddresses) if (p.association) add(`${p.association.publicIp}/32`);
     const cuts = [...pts].sort((a, b) => a - b);
     const atoms: { lo: number; hi: number; ports: PortSummary[] }[] = [];
-    for (const range of INTERNET_V4.ranges) {
+    for (const range of this.internet().ranges) {
       const starts = [range.lo, ...cuts.filter((c) => c > range.lo && c <= range.hi)];
       for (let i = 0; i < starts.length; i++) {
         const lo = starts[i];
@@ -403,7 +449,7 @@ export class Questions {
       if (atoms.length === 0) continue;
       const pub = eni.privateIpAddresses.find((p) => p.association)!.association!.publicIp;
       const rows: ExposureRow[] = [];
-      for (const g of groupAtoms(atoms)) rows.push({ ports: g.ports, sources: describeSources(g.set), severity: this.severity(g.ports, g.set) });
+      for (const g of groupAtoms(atoms)) rows.push({ ports: g.ports, sources: describeSources(g.set, this.internet()), severity: this.severity(g.ports, g.set) });
       const severity = rows.map((r) => r.severity).sort((x, y) => SEVERITY_RANK[x] - SEVERITY_RANK[y])[0];
       // provenance: the engine's trace of one packet of the most severe row
       const worst = rows.find((r) => r.severity === severity)!;
@@ -427,7 +473,7 @@ export class Questions {
    * internet, else low. Web ports only: low.
    */
   private severity(ports: PortSummary[], sources: NumberSet): Severity {
-    const whole = sources.equals(INTERNET_V4);
+    const whole = sources.equals(this.internet());
     const open = ports.filter((p) => !p.partial);
     const tcpUdp = open.filter((p) => p.protocol === PROTO_TCP || p.protocol === PROTO_UDP);
     const everything = open.some((p) => p.protocol === this.reach.otherProtocol);
@@ -455,18 +501,27 @@ export class Questions {
   matrix(family: Family = 4): MatrixCell[] {
     const { classes, cells } = this.matrixOf(family).refresh();
     const out = new Map<string, MatrixCell>();
+    // Fix (questions property test): count each class once per side. Adding the sizes at every (row, column) of a
+    // cell counted a destination class again for every source class of the same role (2 web × 2 db showed 4×4).
+    const sides = new Map<string, { from: Set<number>; to: Set<number> }>();
     cells.forEach((row, i) => {
       const from = this.role(classes[i].members[0]);
       for (const [j, ports] of row) {
         const to = this.role(classes[j].members[0]);
         const key = `${from}|${to}|${summaryKey(ports)}`;
-        const c = out.get(key);
-        if (c) {
-          c.fromInterfaces += classes[i].members.length;
-          c.toInterfaces += classes[j].members.length;
-        } else out.set(key, { from, to, fromInterfaces: classes[i].members.length, toInterfaces: classes[j].members.length, ports });
+        if (!out.has(key)) {
+          out.set(key, { from, to, fromInterfaces: 0, toInterfaces: 0, ports });
+          sides.set(key, { from: new Set(), to: new Set() });
+        }
+        sides.get(key)!.from.add(i);
+        sides.get(key)!.to.add(j);
       }
     });
+    for (const [key, c] of out) {
+      const side = sides.get(key)!;
+      for (const i of side.from) c.fromInterfaces += classes[i].members.length;
+      for (const j of side.to) c.toInterfaces += classes[j].members.length;
+    }
     return [...out.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
   }
 }

@@ -1,5 +1,5 @@
 // The `rampart` command.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -9,6 +9,7 @@ import { Engine } from '../engine/engine.js';
 import { probe } from '../engine/probe.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from '../scenario/load.js';
 import { simulate, type TimelineEvent } from '../scenario/simulate.js';
+import { generateEstate } from '../scenario/generate.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
@@ -229,6 +230,34 @@ export function buildProgram(exit: (code: number) => void): Command {
       const r = reachDiff(ctx(before, opts), ctx(after, opts), opts);
       print(r.text);
       return r.status;
+    }));
+  program
+    .command('generate')
+    .description('write a realistic synthetic estate as a scenario file (tiers, services, group references, peerings, order-dependent NACLs, some mistakes)')
+    .option('--enis <n>', 'network interfaces', '1000')
+    .option('--seed <n>', 'random seed (the same seed gives the same estate)', '1')
+    .option('--vpcs <n>', 'VPCs (default: about one per 2,500 interfaces)')
+    .option('--groups <n>', 'security groups (default: about enis/4, at most 2,500)')
+    .option('--max-rules <n>', 'rules per group, per direction and family (at most 60)')
+    .option('--nacls <n>', 'custom network ACLs (default: about enis/50)')
+    .option('--no-peering', 'no VPC peering')
+    .option('--no-mistakes', 'no deliberate mistakes')
+    .option('--ipv6', 'IPv6 blocks, addresses and rules')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .action((opts) => run(() => {
+      const int = (v: string | undefined, name: string): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected a positive whole number, not '${v}'`);
+        return n;
+      };
+      const text = generateEstate({
+        enis: int(opts.enis, 'enis'), seed: int(opts.seed, 'seed'), vpcs: int(opts.vpcs, 'vpcs'), groups: int(opts.groups, 'groups'),
+        maxRulesPerGroup: int(opts.maxRules, 'max-rules'), nacls: int(opts.nacls, 'nacls'), peering: opts.peering, mistakes: opts.mistakes, ipv6: opts.ipv6 ?? false,
+      });
+      if (opts.output) writeFileSync(opts.output, text);
+      else process.stdout.write(text);
+      return 0;
     }));
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;

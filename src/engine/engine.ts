@@ -129,6 +129,8 @@ interface EniRuntime {
   v4: number[];
   v6: bigint[];
   publicV4: number[];
+  /** private IPv4 -> its public (or Elastic) IPv4 */
+  publicOf: Map<number, number>;
 }
 
 /** Addresses that security groups and network ACLs never filter (Amazon VPC User Guide, "Security group rules"). */
@@ -320,7 +322,7 @@ export class Engine {
     let rt = this.runtimes.get(eniId);
     if (rt) return rt;
     const eni = this.region.getNetworkInterface(eniId);
-    rt = { eni, policy: undefined, acl: undefined, aclEpoch: -1, ct: new ConnTrack(), alwaysTracked: ALWAYS_TRACKED_INTERFACE_TYPES.has(eni.interfaceType), v4: [], v6: [], publicV4: [] };
+    rt = { eni, policy: undefined, acl: undefined, aclEpoch: -1, ct: new ConnTrack(), alwaysTracked: ALWAYS_TRACKED_INTERFACE_TYPES.has(eni.interfaceType), v4: [], v6: [], publicV4: [], publicOf: new Map() };
     this.runtimes.set(eniId, rt);
     this.indexRuntime(rt);
     return rt;
@@ -333,6 +335,7 @@ export class Engine {
     rt.v4 = [];
     rt.v6 = [];
     rt.publicV4 = [];
+    rt.publicOf = new Map();
     for (const p of eni.privateIpAddresses) {
       const v = tryParseIp(p.privateIpAddress)!.value as number;
       rt.v4.push(v);
@@ -340,6 +343,7 @@ export class Engine {
       if (p.association) {
         const pub = tryParseIp(p.association.publicIp)!.value as number;
         rt.publicV4.push(pub);
+        rt.publicOf.set(v, pub);
         this.publicIndex.set(pub, eni.id);
       }
     }
@@ -361,6 +365,17 @@ export class Engine {
     let p = rt.policy;
     if (p === undefined || !p.valid) p = rt.policy = this.groupSet(rt.eni.groups);
     return p;
+  }
+
+  /** An interface's addresses as numbers: private IPv4 (primary first), IPv6, and private → public IPv4. */
+  interfaceAddresses(eniId: string): { v4: readonly number[]; v6: readonly bigint[]; publicOf: ReadonlyMap<number, number> } {
+    return this.runtime(eniId);
+  }
+
+  /** The private IPv4 an interface's public IPv4 maps to. */
+  privateForPublic(eniId: string, pub: number): number | undefined {
+    for (const [priv, p] of this.runtime(eniId).publicOf) if (p === pub) return priv;
+    return undefined;
   }
 
   /** The ENI holding a private address in a VPC. */
@@ -517,6 +532,9 @@ export class Engine {
     const block = (code: ExplanationCode, resourceId: string, message: string, direction?: 'ingress' | 'egress'): boolean => {
       out.allowed = false;
       out.explanations.push({ code, resourceId, message, ...(direction ? { direction } : {}) });
+      // Fix: past a block the packet is gone (AWS drops it there), so the stages walked only to name further
+      // blockers must not open or refresh tracked connections behind it.
+      opts.commit = false;
       return opts.all; // keep walking only when naming every blocker
     };
     if (from.kind === 'internet') {

@@ -1,0 +1,105 @@
+// Reachability benchmark on generated estates (1,000 and 10,000 interfaces): full matrix, who-can-reach,
+// exposure, incremental refresh after one rule change, peak memory — against a pairwise reference that asks
+// the packet engine port by port, measured in the same run on a sample and extrapolated.
+import { Engine } from '../src/engine/engine.js';
+import { PROTO_TCP } from '../src/net/index.js';
+import { Reachability } from '../src/analysis/reach.js';
+import { Questions } from '../src/analysis/questions.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { generateEstate } from '../src/scenario/generate.js';
+import type { NetworkInterface } from '../src/model/types.js';
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** The reference: the packet engine asked port by port (TCP, 0–65535) for each pair. */
+function referencePairTcp(engine: Engine, reach: Reachability, src: NetworkInterface, dst: NetworkInterface): number {
+  const a = reach.pairAddresses(src, dst, 4);
+  if (!a) return 0;
+  let open = 0;
+  for (let port = 0; port <= 65535; port++) {
+    const d = engine.send({ kind: 'eni', networkInterfaceId: src.id }, { family: 4, src: a.src, dst: a.dst, protocol: PROTO_TCP, srcPort: 40000, dstPort: port, tcpFlags: 2 }, { commit: false });
+    if (d.allowed) open++;
+  }
+  return open;
+}
+
+export function runReachBench(out: (s: string) => void, sizes: number[]): void {
+  for (const enis of sizes) {
+    out(`== reach: generated estate of ${enis.toLocaleString('en')} interfaces`);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heap0 = process.memoryUsage().heapUsed;
+    let peak = 0;
+    const sample = () => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed - heap0);
+    };
+    let t = process.hrtime.bigint();
+    const text = generateEstate({ enis, seed: 1 });
+    const s = loadScenario(text, `generated-${enis}.yaml`);
+    const region = s.region;
+    out(`   generated + loaded in ${(ms(t) / 1000).toFixed(1)} s: ${region.networkInterfaces.size} ENIs, ${region.securityGroups.size} groups, ${region.securityGroupRules.size} rules, ${region.networkAcls.size} NACLs, ${region.vpcs.size} VPCs`);
+    sample();
+    const engine = new Engine(region);
+    const reach = new Reachability(engine);
+    const q = new Questions(reach);
+
+    t = process.hrtime.bigint();
+    const cells = q.matrix();
+    const matrixMs = ms(t);
+    const m = q.matrixOf(4);
+    sample();
+    out(`   full matrix: ${(matrixMs / 1000).toFixed(2)} s (target ≤ 5 s at 10,000): ${m.stats.classes} classes, ${m.stats.cellsComputed} pairs computed, ${m.stats.quickRejects} rejected at once, ${cells.length} role cells`);
+
+    const enisList = [...region.networkInterfaces.values()];
+    const targets = [0, 1, 2, 3, 4].map((i) => enisList[Math.floor(((i + 0.5) / 5) * enisList.length)]);
+    // who can reach: a fresh Questions (classes known, no pair cached), one target at a time
+    const q2 = new Questions(reach);
+    q2.classes();
+    const times: number[] = [];
+    for (const d of targets) {
+      t = process.hrtime.bigint();
+      q2.whoCanReach(d.id);
+      times.push(ms(t));
+    }
+    out(`   who can reach: ${times.map((x) => x.toFixed(1)).join(', ')} ms (5 targets, cold; target ≤ 20 ms)`);
+
+    t = process.hrtime.bigint();
+    const exp = q.exposure();
+    const expMs = ms(t);
+    sample();
+    out(`   exposure: ${expMs.toFixed(0)} ms (target ≤ 1 s): ${exp.length} exposed interfaces, ${exp.filter((x) => x.severity === 'critical').length} critical`);
+
+    // incremental refresh: one rule added to a group used by some interface, then the matrix refreshed
+    const victim = targets[2];
+    const group = victim.groups[0];
+    const refresh: number[] = [];
+    if (group) {
+      for (let k = 0; k < 3; k++) {
+        region.authorize(group, false, [{ ipProtocol: 'tcp', fromPort: 7000 + k, toPort: 7000 + k, userIdGroupPairs: [{ groupId: group }] }]);
+        t = process.hrtime.bigint();
+        m.refresh();
+        refresh.push(ms(t));
+      }
+    }
+    out(`   incremental refresh after one rule change: ${refresh.map((x) => x.toFixed(2)).join(', ')} ms (matrix rows/columns of the touched classes; target ≤ 5 ms)`);
+
+    // the reference: the engine port by port, on a few pairs, extrapolated to the classes' pairs
+    const pairs = 3;
+    t = process.hrtime.bigint();
+    for (let k = 0; k < pairs; k++) referencePairTcp(engine, reach, enisList[k], targets[k % targets.length]);
+    const refPerPair = ms(t) / pairs;
+    const classPairs = m.stats.classes * m.stats.classes;
+    const refMatrixS = (refPerPair * classPairs * reach.protocols[4].length) / 1000;
+    out(`   reference (engine port by port, TCP only measured): ${refPerPair.toFixed(0)} ms per pair → full matrix over the same classes ≈ ${refMatrixS.toFixed(0)} s; ratio ≈ ${(refMatrixS / (matrixMs / 1000)).toFixed(0)}×`);
+    const whoRef = (refPerPair * m.stats.classes * reach.protocols[4].length) / 1000;
+    const whoAvg = times.reduce((a, b) => a + b, 0) / times.length;
+    out(`   reference who-can-reach ≈ ${whoRef.toFixed(1)} s; ratio ≈ ${(whoRef * 1000 / whoAvg).toFixed(0)}×`);
+    sample();
+    out(`   peak heap above start: ${(peak / 1024 / 1024).toFixed(0)} MiB`);
+    q.dispose();
+    q2.dispose();
+    engine.dispose();
+  }
+}
