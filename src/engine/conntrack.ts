@@ -107,12 +107,17 @@ export class ConnTrack {
     const proto = p.protocol;
     const src = p.src;
     const dst = p.dst;
+    // Fix: an ICMP flow is its query type, not just the address pair: AWS tracks "only the IP address and
+    // protocol number" for protocols other than TCP, UDP and ICMP (EC2 User Guide, "Security group connection
+    // tracking"), so an echo request's entry must not carry a timestamp request (or any other type) past the
+    // rules. Forward packets match the opening type, replies only its reply type.
+    const icmp = proto === PROTO_ICMP || proto === PROTO_ICMPV6;
     let reply = false;
     let e = this.table.get(tupleHash(proto, src, sp, dst, dp));
     while (e !== undefined) {
       if (e.protocol === proto) {
-        if (e.src === src && e.dst === dst && e.srcPort === sp && e.dstPort === dp) break;
-        if (e.src === dst && e.dst === src && e.srcPort === dp && e.dstPort === sp) {
+        if (e.src === src && e.dst === dst && e.srcPort === sp && e.dstPort === dp && (!icmp || e.icmpType === (p.icmpType ?? -1))) break;
+        if (e.src === dst && e.dst === src && e.srcPort === dp && e.dstPort === sp && (!icmp || (icmpReplyType(proto, e.icmpType) ?? -2) === p.icmpType)) {
           reply = true;
           break;
         }
@@ -123,10 +128,6 @@ export class ConnTrack {
     if (now - e.lastSeen >= entryTimeout(e, cfg)) {
       this.remove(e);
       return undefined;
-    }
-    if (reply && (e.protocol === PROTO_ICMP || e.protocol === PROTO_ICMPV6)) {
-      // only the reply type of the opening query counts as its response
-      if (icmpReplyType(e.protocol, e.icmpType) !== p.icmpType) return undefined;
     }
     this.lastReply = reply;
     return e;

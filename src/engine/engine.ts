@@ -505,9 +505,11 @@ export class Engine {
     if ((addr as number) >>> 16 === 0xa9fe) return UNFILTERED_V4[formatIpv4(addr as number)];
     let m = this.unfilteredByVpc.get(vpcId);
     if (!m) {
-      // the VPC's Amazon DNS server (base + 2 of each IPv4 block) and each subnet's router (base + 1)
+      // the VPC's Amazon DNS server and each subnet's router (base + 1)
       m = new Map();
-      for (const b of this.region.vpcs.get(vpcId)?.cidrBlocks ?? []) m.set((parseCidr(b.cidrBlock).first as number) + 2, 'Amazon DNS');
+      // Amazon DNS sits at the base of the VPC's primary IPv4 block plus two (Amazon VPC User Guide, "Amazon DNS server")
+      const primary = this.region.vpcs.get(vpcId)?.cidrBlocks[0];
+      if (primary) m.set((parseCidr(primary.cidrBlock).first as number) + 2, 'Amazon DNS');
       for (const sn of this.region.subnets.values()) {
         if (sn.vpcId === vpcId) m.set((parseCidr(sn.cidrBlock).first as number) + 1, 'VPC router');
       }

@@ -92,6 +92,14 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
   const forward = engine.send(from, request, { allBlockers: true, commit: false });
   const explanations: ProbeResult['explanations'] = forward.explanations.map((e) => ({ ...e, path: 'request' as const }));
   const result: ProbeResult = { reachable: false, request, forward, explanations };
+  // Fix (property tests): a request to an interface must arrive at that interface. With a peering active but no
+  // route to it, the private address leaves by the internet gateway and is "delivered to the internet".
+  if (req.to.kind === 'eni' && forward.allowed && !(forward.to?.kind === 'eni' && forward.to.networkInterfaceId === req.to.networkInterfaceId)) {
+    explanations.push({
+      path: 'request', code: 'NO_ROUTE_TO_DESTINATION', resourceId: fromEni ? engine.routeTable(fromEni.subnetId).table.id : 'internet',
+      message: `the request to ${addrText(family, dst.value)} ends at ${forward.to?.kind === 'eni' ? forward.to.networkInterfaceId : (forward.to?.kind ?? 'nowhere')}, not at ${req.to.networkInterfaceId}`,
+    });
+  }
 
   // Whoever the request reached answers, to the address it came from; NACLs judge the response again.
   const to = forward.to;

@@ -300,7 +300,7 @@ class Builder {
 
   private peering(name: string, raw: unknown): void {
     const path = ['peerings', name];
-    const o = this.obj(raw, path, new Set(['requester', 'accepter', 'status', 'routes']));
+    const o = this.obj(raw, path, new Set(['requester', 'accepter', 'status']));
     const a = this.vpcId(o.requester, [...path, 'requester']);
     const b = this.vpcId(o.accepter, [...path, 'accepter']);
     const p = this.at(path, () => this.region.createVpcPeeringConnection({ vpcId: a, peerVpcId: b, tags: [{ key: 'Name', value: name }] }));
