@@ -1,0 +1,3 @@
+import type { HandlerFamily } from '../context.js';
+
+export const securityGroupHandlers: HandlerFamily = {};
