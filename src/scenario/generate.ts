@@ -226,6 +226,8 @@ interface AppPlan {
   internetFacing: boolean;
   windows: boolean;
   webPublic: boolean;
+  /** the app tier runs as ECS tasks on Fargate rather than on instances */
+  fargate: boolean;
   scale: number;
   /** an app in another, peered VPC whose app tier calls this one */
   partner?: AppPlan;
@@ -265,14 +267,13 @@ interface VpcPlan {
 interface ResourcePlan {
   vpc: VpcPlan;
   name: string;
-  type: 'alb' | 'nlb' | 'rds' | 'aurora' | 'elasticache' | 'lambda' | 'vpc-endpoint' | 'nat-gateway';
+  type: 'alb' | 'nlb' | 'rds' | 'aurora' | 'elasticache' | 'lambda' | 'vpc-endpoint' | 'nat-gateway' | 'ecs-task';
   tier: SubnetTier;
   segment: number;
   azCount: number;
   groups: GroupPlan[];
   internetFacing?: boolean;
   subnets: string[];
-  onDrop?: () => void;
 }
 
 interface InstancePlan {
@@ -442,6 +443,7 @@ class Generator {
         internetFacing: profile.name === 'web' ? r.chance(0.85) : profile.name === 'windows' ? r.chance(0.3) : r.chance(0.35),
         windows: profile.name === 'windows',
         webPublic: profile.name === 'web' && r.chance(0.25),
+        fargate: (profile.name === 'api' || profile.name === 'worker') && r.chance(0.4),
         scale: 0.3 + 1.7 * r.next() ** 2,
       };
       if (app.db === 'mongodb') app.dbManaged = false; // self-managed on EC2
@@ -590,8 +592,17 @@ class Generator {
     }
     for (const g of order) {
       const k = count.get(g) ?? 0;
-      for (let i = 0; i < k; i++) this.instances.push(this.instance(g, i));
       g.members += k;
+      if (g.tier === 'app' && g.app!.fargate) {
+        // an ECS service: its tasks spread over the AZs, one interface each
+        const a = g.app!;
+        const azs = a.vpc.azs.length;
+        for (let t = 0, n = 1; t < k; t += azs, n++) {
+          const tasks = Math.min(azs, k - t);
+          const subnets = Array.from({ length: tasks }, (_, j) => this.place(a.vpc, 'app', a.segment, j).name);
+          this.resources.push({ vpc: a.vpc, name: `${g.name}-tasks-${n}`, type: 'ecs-task', tier: 'app', segment: a.segment, azCount: tasks, groups: [g], subnets });
+        }
+      } else for (let i = 0; i < k; i++) this.instances.push(this.instance(g, i));
     }
     // no group runs on EC2 (a tiny group budget): the rest are instances in the default group
     for (let i = 0; budget > 0; i++, budget--) {
@@ -608,7 +619,7 @@ class Generator {
     let tier: SubnetTier = 'app';
     let segment = a?.segment ?? 0;
     if (g.tier === 'bastion' || (g.tier === 'web' && a?.webPublic)) tier = 'public';
-    if (g.tier === 'db') tier = 'data';
+    if (g.tier === 'db' || g.tier === 'queue') tier = 'data';
     if (tier === 'public') segment = 0;
     const s = this.place(v, tier, segment, az);
     const types: Partial<Record<Tier, string[]>> = {
@@ -713,7 +724,7 @@ class Generator {
     if (!this.o.mistakes) return;
     const r = this.rng;
     const few = (xs: GroupPlan[], share: number) => r.shuffle([...xs]).slice(0, Math.max(1, Math.round(xs.length * share)));
-    const admin = this.groups.filter((g) => g.members > 0 && ['web', 'app', 'bastion', 'queue'].includes(g.tier));
+    const admin = this.groups.filter((g) => g.members > 0 && ['web', 'app', 'bastion', 'queue'].includes(g.tier) && !g.app?.fargate);
     for (const g of few(admin, 0.02)) this.worldAdmin.add(g);
     const dbs = this.groups.filter((g) => g.tier === 'db' && g.members > 0 && !g.app!.dbManaged);
     for (const g of few(dbs, 0.05)) this.worldDb.add(g);
@@ -846,10 +857,12 @@ class Generator {
           if (a!.groups.lb) in_(this.tcp(8443, a!.groups.lb.name, 'TLS and health checks from the load balancer'));
           if (!front) for (const b of v.blocks) in_(this.tcp(8080, b, 'from the VPC'));
           in_(this.tcp('9000-9100', g.name, 'cluster traffic'));
-          admin(a!.windows ? 3389 : 22);
-          if (a!.windows) in_(this.tcp(5985, bastion, 'WinRM from the bastion hosts'));
-          in_(this.tcp(9100, monitoring, 'node exporter'));
-          in_(this.tcp(22, ci, 'deploys from CI'));
+          if (!a!.fargate) {
+            admin(a!.windows ? 3389 : 22);
+            if (a!.windows) in_(this.tcp(5985, bastion, 'WinRM from the bastion hosts'));
+            in_(this.tcp(9100, monitoring, 'node exporter'));
+            in_(this.tcp(22, ci, 'deploys from CI'));
+          }
           if (a!.partner) in_(this.tcp(8443, this.ref(v, a!.partner.groups.app), `API calls from ${a!.partner.name}`));
           // a few clients by address, as estates accumulate them
           const subnets = v.subnets.filter((s) => s.tier === 'app' && s.segment !== a!.segment);
@@ -971,6 +984,9 @@ class Generator {
     } else if (tier === 'app') {
       const windows = apps.some((a) => a.windows);
       e(inbound, 6, 50, 'all', undefined, BLOCKLIST, 'deny');
+      if (!v.hub && this.vpcs[0].shared.ci && this.active.has(`${v.name}|${this.vpcs[0].name}`)) {
+        each(this.vpcs[0].blocks, 9, (c, i) => e(inbound, 3, 70 + i, 'tcp', 22, c)); // deploys from CI in the hub
+      }
       each(publicNets, 5, (c, i) => e(inbound, 2, 80 + i, 'tcp', 22, c));
       if (windows) each(publicNets, 4, (c, i) => e(inbound, 2, 85 + i, 'tcp', 3389, c));
       e(inbound, 3, 90, 'tcp', 22, '0.0.0.0/0', 'deny');
@@ -1132,10 +1148,9 @@ class Generator {
     };
   }
 
-  summary(data: EstateData): EstateSummary {
+  summary(): EstateSummary {
     const resourceTypes: Record<string, number> = {};
     for (const r of this.resources) resourceTypes[r.type] = (resourceTypes[r.type] ?? 0) + 1;
-    void data;
     return {
       vpcs: this.vpcs.length,
       subnets: this.vpcs.reduce((t, v) => t + v.subnets.length, 0),
@@ -1164,7 +1179,7 @@ function ruleData(r: Rule, side: 'from' | 'to'): Record<string, unknown> {
 export function generateEstateReport(opts: GenerateOptions = {}): { data: EstateData; summary: EstateSummary } {
   const g = new Generator(resolve(opts));
   const data = g.run();
-  return { data, summary: g.summary(data) };
+  return { data, summary: g.summary() };
 }
 
 /** The estate as plain data: the same object `generateEstate` writes as YAML. */

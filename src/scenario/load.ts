@@ -1,6 +1,6 @@
 // Scenario files: a whole network declared by name, in YAML or JSON. Loading one drives the same Region
 // commands as the EC2 API, so every AWS invariant holds, and an error names the line of the file it comes from.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode, type Document } from 'yaml';
 import { AwsError } from '../model/errors.js';
 import { isServiceKind } from '../model/services.js';
 import type { RouteTarget, ServiceKind, Tag } from '../model/types.js';
@@ -67,11 +67,26 @@ type Obj = Record<string, unknown>;
 /** Parses and applies a scenario; throws ScenarioError with the offending line. */
 export function loadScenario(text: string, file = 'scenario', options: RegionOptions = {}): LoadedScenario {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, keepSourceTokens: false, uniqueKeys: true });
+  // yaml's own duplicate-key check compares each key with every earlier one (quadratic in a section's size);
+  // a set per mapping does the same job in linear time.
+  const doc = parseDocument(text, { lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new ScenarioError(e.message.split('\n')[0], file, e.linePos?.[0]?.line);
   }
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
+        if (seen.has(k)) {
+          const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+          throw new ScenarioError(`Map keys must be unique: '${k}' appears twice`, file, range ? lc.linePos(range[0]).line : undefined);
+        }
+        seen.add(k);
+      }
+    },
+  });
   const data = doc.toJS() as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ScenarioError('a scenario is a mapping with sections vpcs, instances, …', file, 1);
   const b = new Builder(doc, lc, file, data as Obj, options);

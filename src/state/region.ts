@@ -134,7 +134,28 @@ export class Region {
   /** public IPv4 addresses handed out (auto-assigned and Elastic) */
   private readonly publicIps = new Set<string>();
   /** subnet id -> where the next private address search starts */
-  private readonly allocationHint = new Map<string, number>();
+  private allocationHint = new Map<string, number>();
+  /** the counters of the call in progress, restored if it fails (see beginCall) */
+  private call: { ids: [number, number]; publicIpCounter: number; hints: Map<string, number>; addedPublicIps: string[] } | undefined;
+
+  /**
+   * Marks the start of one API call. A call that fails leaves the state unchanged (every command validates
+   * before it changes anything); endCall(false) also rewinds the id generator and address counters, so a failed
+   * call leaves no trace at all and replaying the successful calls rebuilds exactly the same state.
+   */
+  beginCall(): void {
+    this.call = { ids: this.ids.state, publicIpCounter: this.publicIpCounter, hints: new Map(this.allocationHint), addedPublicIps: [] };
+  }
+
+  endCall(succeeded: boolean): void {
+    const c = this.call;
+    this.call = undefined;
+    if (!c || succeeded) return;
+    this.ids.state = c.ids;
+    this.publicIpCounter = c.publicIpCounter;
+    this.allocationHint = c.hints;
+    for (const ip of c.addedPublicIps) this.publicIps.delete(ip);
+  }
 
   constructor(opts: RegionOptions = {}) {
     this.accountId = opts.accountId ?? DEFAULT_ACCOUNT;
@@ -168,6 +189,16 @@ export class Region {
 
   availabilityZones(): string[] {
     return AZ_LETTERS.map((l) => `${this.name}${l}`);
+  }
+  /**
+   * The zone id of an AZ name (`us-east-1a` -> `use1-az1`, `eu-west-1b` -> `euw1-az2`). Fix: subnets used to get
+   * `use1-az…` in every Region; the id's prefix follows AWS's Region abbreviation.
+   */
+  availabilityZoneId(az: string): string {
+    const i = this.availabilityZones().indexOf(az);
+    const [geo = '', dir = '', num = ''] = this.name.split('-');
+    const DIRS: Record<string, string> = { east: 'e', west: 'w', north: 'n', south: 's', central: 'c', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
+    return `${geo}${DIRS[dir] ?? dir.slice(0, 1)}${num}-az${i + 1}`;
   }
 
   getVpc(id: string): Vpc {
@@ -566,7 +597,7 @@ export class Region {
     validateTags(input.tags);
     const subnet: Subnet = {
       id: this.ids.id('subnet'), vpcId: vpc.id, ownerId: vpc.ownerId, availabilityZone: az,
-      availabilityZoneId: `use1-az${azs.indexOf(az) + 1}`, cidrBlock: formatCidr(cidr),
+      availabilityZoneId: this.availabilityZoneId(az), cidrBlock: formatCidr(cidr),
       ipv6CidrBlocks: v6 ? [{ associationId: this.ids.id('subnet-cidr-assoc'), ipv6CidrBlock: v6 }] : [],
       defaultForAz: false, mapPublicIpOnLaunch: false, assignIpv6AddressOnCreation: false, tags: sameTags(input.tags),
     };
@@ -1463,6 +1494,7 @@ export class Region {
       const ip = formatIpv4(0x03500000 + 16 + this.publicIpCounter++);
       if (!this.publicIps.has(ip)) {
         this.publicIps.add(ip);
+        this.call?.addedPublicIps.push(ip);
         return ip;
       }
     }

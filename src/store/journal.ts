@@ -1,0 +1,147 @@
+// Persistence: every successful mutating API call is one row of a journal, written (and synced) before the
+// answer goes back; a server rebuilds its state by replaying the journal in order. A crash at any moment loses
+// no acknowledged call (it is on disk) and leaves no half-applied one (the in-memory state is rebuilt from
+// whole calls only). The same rows are the CloudTrail-shaped event log.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface JournalCall {
+  seq?: number;
+  accountId: string;
+  regionName: string;
+  action: string;
+  /** the request parameters exactly as received (name, value pairs) */
+  params: [string, string][];
+  requestId: string;
+  time: string;
+  accessKeyId: string;
+  sourceIp: string;
+  /** the CloudTrail-shaped event */
+  event: Record<string, unknown>;
+}
+
+export interface Journal {
+  /** where the data lives, for people */
+  readonly location: string;
+  append(call: JournalCall): void;
+  calls(): JournalCall[];
+  /** events, optionally filtered */
+  events(filter?: { resourceId?: string; since?: string; until?: string; action?: string }): Record<string, unknown>[];
+  reset(): void;
+  close(): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS calls (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  params     TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  time       TEXT NOT NULL,
+  access_key TEXT NOT NULL,
+  source_ip  TEXT NOT NULL,
+  event      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_time ON calls(time);
+`;
+
+interface Row {
+  seq: number;
+  account_id: string;
+  region: string;
+  action: string;
+  params: string;
+  request_id: string;
+  time: string;
+  access_key: string;
+  source_ip: string;
+  event: string;
+}
+
+function fromRow(r: Row): JournalCall {
+  return {
+    seq: r.seq, accountId: r.account_id, regionName: r.region, action: r.action, params: JSON.parse(r.params) as [string, string][],
+    requestId: r.request_id, time: r.time, accessKeyId: r.access_key, sourceIp: r.source_ip, event: JSON.parse(r.event) as Record<string, unknown>,
+  };
+}
+
+function matchesFilter(e: Record<string, unknown>, f: { resourceId?: string; since?: string; until?: string; action?: string }): boolean {
+  if (f.action && e.eventName !== f.action) return false;
+  if (f.since && String(e.eventTime) < f.since) return false;
+  if (f.until && String(e.eventTime) > f.until) return false;
+  if (f.resourceId && !JSON.stringify([e.requestParameters, e.responseElements]).includes(`"${f.resourceId}"`)) return false;
+  return true;
+}
+
+/** The embedded default: one SQLite file (WAL, synchronous FULL: a committed call survives power loss). */
+export class SqliteJournal implements Journal {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  readonly location: string;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.location = join(dataDir, 'rampart.sqlite');
+    this.db = new Database(this.location);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    this.insert = this.db.prepare(
+      'INSERT INTO calls (account_id, region, action, params, request_id, time, access_key, source_ip, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  append(c: JournalCall): void {
+    this.insert.run(c.accountId, c.regionName, c.action, JSON.stringify(c.params), c.requestId, c.time, c.accessKeyId, c.sourceIp, JSON.stringify(c.event));
+  }
+
+  calls(): JournalCall[] {
+    return (this.db.prepare('SELECT * FROM calls ORDER BY seq').all() as Row[]).map(fromRow);
+  }
+
+  events(filter: { resourceId?: string; since?: string; until?: string; action?: string } = {}): Record<string, unknown>[] {
+    return this.calls().map((c) => c.event).filter((e) => matchesFilter(e, filter));
+  }
+
+  reset(): void {
+    this.db.exec('DELETE FROM calls');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** `--in-memory`: nothing survives the process. */
+export class MemoryJournal implements Journal {
+  readonly location = 'memory (nothing is kept)';
+  private rows: JournalCall[] = [];
+  append(c: JournalCall): void {
+    this.rows.push({ ...c, seq: this.rows.length + 1 });
+  }
+  calls(): JournalCall[] {
+    return [...this.rows];
+  }
+  events(filter: { resourceId?: string; since?: string; until?: string; action?: string } = {}): Record<string, unknown>[] {
+    return this.rows.map((c) => c.event).filter((e) => matchesFilter(e, filter));
+  }
+  reset(): void {
+    this.rows = [];
+  }
+  close(): void {}
+}
+
+/** requestParameters / responseElements as CloudTrail writes them: lower-camel names, lists as { items: [...] }. */
+export function cloudTrailShape(v: unknown): unknown {
+  if (Array.isArray(v)) return { items: v.map(cloudTrailShape) };
+  if (v instanceof Date) return v.toISOString();
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k.charAt(0).toLowerCase() + k.slice(1)] = cloudTrailShape(x);
+    return out;
+  }
+  return v;
+}
