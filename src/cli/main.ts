@@ -10,6 +10,8 @@ import { probe } from '../engine/probe.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from '../scenario/load.js';
 import { simulate, type TimelineEvent } from '../scenario/simulate.js';
 import { generateEstate } from '../scenario/generate.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/serve.js';
+import { SqliteJournal } from '../store/journal.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
@@ -257,6 +259,53 @@ export function buildProgram(exit: (code: number) => void): Command {
       });
       if (opts.output) writeFileSync(opts.output, text);
       else process.stdout.write(text);
+      return 0;
+    }));
+  program
+    .command('serve')
+    .description('serve the EC2 Query API (and STS GetCallerIdentity) for the AWS CLI, SDKs, Terraform and moto-style test suites')
+    .addOption(new Option('--port <n>', 'port to listen on').env('RAMPART_PORT').default(String(DEFAULT_PORT)))
+    .addOption(new Option('--host <address>', 'address to listen on').env('RAMPART_HOST').default(DEFAULT_HOST))
+    .addOption(new Option('--data-dir <dir>', 'where the state lives (SQLite journal and events.jsonl)').env('RAMPART_DATA_DIR').default('.rampart'))
+    .option('--in-memory', 'keep nothing: state lives and dies with the process')
+    .action((opts) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        exit(reportError(new UsageError(`--port: '${opts.port}' is not a port number`)));
+        return;
+      }
+      const t0 = performance.now();
+      startServer({ port, host: opts.host, dataDir: opts.inMemory ? undefined : opts.dataDir, inMemory: opts.inMemory ?? false })
+        .then((s) => {
+          process.stdout.write(`rampart ${VERSION} serving the EC2 API at ${s.url} (ready in ${(performance.now() - t0).toFixed(0)} ms)\n`);
+          process.stdout.write(`data: ${s.dataLocation}${s.replayed ? ` (${s.replayed} calls replayed)` : ''}\n`);
+          process.stdout.write(`try: aws ec2 describe-vpcs --endpoint-url ${s.url} --region us-east-1\n`);
+          const stop = () => {
+            void s.close().then(() => process.exit(0));
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        })
+        .catch((e: unknown) => {
+          process.exitCode = reportError(new UsageError(`cannot serve on ${opts.host}:${port}: ${e instanceof Error ? e.message : String(e)}`));
+        });
+    });
+  program
+    .command('events')
+    .description('the CloudTrail-shaped log of mutating calls a server recorded, as JSON lines')
+    .addOption(new Option('--data-dir <dir>', 'the server\'s data directory').env('RAMPART_DATA_DIR').default('.rampart'))
+    .option('--resource <id>', 'only events that name this resource id')
+    .option('--since <time>', 'only events at or after this ISO 8601 time')
+    .option('--until <time>', 'only events at or before this ISO 8601 time')
+    .option('--action <name>', 'only this action (eventName)')
+    .action((opts) => run(() => {
+      if (!existsSync(join(opts.dataDir, 'rampart.sqlite'))) throw new UsageError(`no rampart data in '${opts.dataDir}'`);
+      const journal = new SqliteJournal(opts.dataDir);
+      try {
+        for (const e of journal.events({ resourceId: opts.resource, since: opts.since, until: opts.until, action: opts.action })) process.stdout.write(JSON.stringify(e) + '\n');
+      } finally {
+        journal.close();
+      }
       return 0;
     }));
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());

@@ -1,30 +1,75 @@
-// Starts the HTTP server on a loopback address.
-import { serve, type ServerType } from '@hono/node-server';
+// Starts the HTTP server on a loopback address, with its state kept in a data directory (SQLite) or in memory.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppOptions } from './app.js';
-import type { Accounts } from './accounts.js';
+import { serve, type ServerType } from '@hono/node-server';
+import { MemoryJournal, SqliteJournal, type Journal } from '../store/journal.js';
+import { Accounts } from './accounts.js';
+import { createApp, replay, type AppOptions } from './app.js';
+
+export const DEFAULT_PORT = 4599;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface ServeOptions extends Omit<AppOptions, 'journal' | 'accounts'> {
+  port?: number;
+  host?: string;
+  /** where the SQLite journal and events.jsonl live; ignored with inMemory */
+  dataDir?: string;
+  inMemory?: boolean;
+}
 
 export interface RunningServer {
   url: string;
   port: number;
   accounts: Accounts;
+  journal: Journal;
+  /** where the data lives, for people */
+  dataLocation: string;
+  /** calls replayed from the journal at start */
+  replayed: number;
   close(): Promise<void>;
 }
 
-export function startServer(opts: AppOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const { app, accounts } = createApp(opts);
+export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
+  const inMemory = opts.inMemory ?? opts.dataDir === undefined;
+  const journal: Journal = inMemory ? new MemoryJournal() : new SqliteJournal(opts.dataDir!);
+  const accounts = new Accounts();
+  const replayed = replay(accounts, journal);
+  let onEvent = opts.onEvent;
+  if (!inMemory) {
+    // the CloudTrail-shaped event log, one JSON object a line, beside the journal
+    mkdirSync(opts.dataDir!, { recursive: true });
+    const file = join(opts.dataDir!, 'events.jsonl');
+    onEvent = (e) => {
+      appendFileSync(file, JSON.stringify(e) + '\n');
+      opts.onEvent?.(e);
+    };
+  }
+  const { app } = createApp({ ...opts, accounts, journal, onEvent });
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {
-      server = serve({ fetch: app.fetch, port: opts.port ?? 4599, hostname: opts.host ?? '127.0.0.1' }, (info: AddressInfo) => {
+      server = serve({ fetch: app.fetch, port: opts.port ?? DEFAULT_PORT, hostname: opts.host ?? DEFAULT_HOST }, (info: AddressInfo) => {
         resolve({
           url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
           port: info.port,
           accounts,
-          close: () => new Promise<void>((res) => server.close(() => res())),
+          journal,
+          dataLocation: journal.location,
+          replayed,
+          close: () =>
+            new Promise<void>((res) =>
+              server.close(() => {
+                journal.close();
+                res();
+              }),
+            ),
         });
       });
-      server.on('error', reject);
+      server.on('error', (e) => {
+        journal.close();
+        reject(e);
+      });
     } catch (e) {
       reject(e);
     }
