@@ -416,7 +416,7 @@ export class Questions {
         const lo = starts[i];
         const hi = i + 1 < starts.length ? starts[i + 1] - 1 : range.hi;
         if (!this.reach.ingressPossible(dst, 4, lo)) continue;
-        const list = this.reach.protocols[4].map((p) => this.reach.protocolReach({ kind: 'internet' }, 4, lo, pub, p));
+        const list = this.reach.allProtocols({ kind: 'internet' }, 4, lo, pub);
         const ports = summarize(list);
         if (ports.length) atoms.push({ lo, hi, ports });
       }
@@ -432,7 +432,7 @@ export class Questions {
     const srcAddr = tryParseIp(priv.privateIpAddress)!.value as number;
     // a representative internet address outside every rule's special ranges is enough for the common answer
     const probeAddr = tryParseIp('198.51.100.10')!.value as number;
-    const list = this.reach.protocols[4].map((p) => this.reach.protocolReach({ kind: 'eni', networkInterfaceId: src.id }, 4, srcAddr, probeAddr, p));
+    const list = this.reach.allProtocols({ kind: 'eni', networkInterfaceId: src.id }, 4, srcAddr, probeAddr);
     const ports = summarize(list);
     return ports.length ? { role: 'internet', networkInterfaceIds: [], ports, ranges: ['198.51.100.10 (a typical internet address)'] } : undefined;
   }

@@ -249,6 +249,13 @@ export class Reachability {
     return { protocol, forward: fwd.ports, returns: ok, reachable: ok ? fwd.ports : NumberSet.EMPTY, partial: NumberSet.EMPTY };
   }
 
+  /** protocolReach for every analysed protocol at once, walking the request and response paths once. */
+  allProtocols(from: FlowEndpoint, family: Family, src: number | bigint, dst: number | bigint): ProtocolReach[] {
+    const fp = this.path(from, family, src, dst);
+    const back = {};
+    return this.protocols[family].map((p) => this.reachOnPath(from, family, fp, p, back));
+  }
+
   /** The addresses a pair of interfaces uses (as probes and the engine choose them); undefined when there are none. */
   pairAddresses(src: NetworkInterface, dst: NetworkInterface, family: Family): { src: number | bigint; dst: number | bigint } | undefined {
     const sa = this.engine.interfaceAddresses(src.id);

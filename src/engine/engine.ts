@@ -269,6 +269,9 @@ export class Engine {
 
   /** The compiled policy of a set of groups (shared by every ENI with the same set). */
   groupSet(groupIds: readonly string[]): CompiledGroupSet {
+    // the same array (an ENI's groups) asks again and again: remember its answer while it stays valid
+    const known = this.groupSetOfArray.get(groupIds);
+    if (known !== undefined && known.valid) return known;
     const key = groupIds.length === 1 ? groupIds[0] : [...groupIds].sort().join(',');
     let s = this.groupSets.get(key);
     if (!s) {
@@ -281,8 +284,10 @@ export class Engine {
         set.add(key);
       }
     }
+    this.groupSetOfArray.set(groupIds, s);
     return s;
   }
+  private readonly groupSetOfArray = new WeakMap<readonly string[], CompiledGroupSet>();
 
   networkAcl(subnetId: string): CompiledAcl {
     let a = this.subnetAcl.get(subnetId);

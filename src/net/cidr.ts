@@ -61,8 +61,16 @@ export function tryParseCidr(text: string): ParsedCidr | undefined {
   return undefined;
 }
 
+/** Canonical CIDR texts seen before (rules and entries repeat the same few): parsing is the hot part of compiling. */
+const parsed = new Map<string, ParsedCidr | undefined>();
+
 export function parseCidr(text: string, family?: Family): Cidr {
-  const p = tryParseCidr(text);
+  let p = parsed.get(text);
+  if (p === undefined && !parsed.has(text)) {
+    p = tryParseCidr(text);
+    if (parsed.size > 200_000) parsed.clear();
+    parsed.set(text, p);
+  }
   if (!p || (family !== undefined && p.cidr.family !== family)) {
     const what = family === 4 ? 'IPv4 CIDR block' : family === 6 ? 'IPv6 CIDR block' : 'CIDR block';
     throw new NetParseError(`'${text}' is not a valid ${what}`, text);
