@@ -326,7 +326,7 @@ export class Engine {
   runtime(eniId: string): EniRuntime {
     let rt = this.runtimes.get(eniId);
     if (rt) return rt;
-    const eni = this.region.getNetworkInterface(eniId);
+    const eni = this.region.networkInterfaces.get(eniId) ?? this.region.getNetworkInterface(eniId);
     rt = { eni, policy: undefined, acl: undefined, aclEpoch: -1, ct: new ConnTrack(), alwaysTracked: ALWAYS_TRACKED_INTERFACE_TYPES.has(eni.interfaceType), v4: [], v6: [], publicV4: [], publicOf: new Map() };
     this.runtimes.set(eniId, rt);
     this.indexRuntime(rt);

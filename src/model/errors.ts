@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'Gateway.NotAttached'
   | 'InsufficientFreeAddressesInSubnet'
   | 'MissingInput'
+  | 'DefaultVpcAlreadyExists'
   | 'InternalError';
 
 /** HTTP status per code; everything not listed is a client error, 400 (EC2 API Reference, "Error codes"). */

@@ -163,6 +163,8 @@ export interface VpcPeeringConnection {
   accepterOwnerId: string;
   accepterRegion: string;
   status: PeeringStatus;
+  /** ISO time a pending-acceptance request expires (AWS: 7 days after the request); set by the API layer */
+  expirationTime?: string;
   tags: Tag[];
 }
 

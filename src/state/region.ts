@@ -385,7 +385,7 @@ export class Region {
   /** CreateDefaultVpc: 172.31.0.0/16, a /20 default subnet per AZ, IGW and a 0.0.0.0/0 route (Amazon VPC User Guide, "Default VPCs"). */
   createDefaultVpc(): Vpc {
     const existing = this.defaultVpc();
-    if (existing) throw Errors.invalidParameterValue(`A Default VPC already exists for this account in this region.`);
+    if (existing) throw new AwsError('DefaultVpcAlreadyExists', 'A Default VPC already exists for this account in this region.');
     const vpc = this.createVpc({ cidrBlock: '172.31.0.0/16', isDefault: true });
     const igw = this.createInternetGateway();
     this.attachInternetGateway(igw.id, vpc.id);

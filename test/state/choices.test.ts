@@ -46,3 +46,10 @@ describe('deleting a group referenced from a peered VPC', () => {
     expect(region.groupRules(user.id, false)).toHaveLength(1);
   });
 });
+
+describe('CreateDefaultVpc', () => {
+  it('fails with DefaultVpcAlreadyExists when the account already has one', () => {
+    const region = new Region();
+    expectAwsError(() => region.createDefaultVpc(), 'DefaultVpcAlreadyExists', 'A Default VPC already exists for this account in this region.');
+  });
+});
