@@ -718,7 +718,22 @@ export class Engine {
    */
   decideAtInterface(eniId: string, egress: boolean, pkt: Packet, options: { now?: number; commit?: boolean; crossesSubnet?: boolean } = {}): boolean {
     const rt = this.runtimes.get(eniId) ?? this.runtime(eniId);
-    if (options.crossesSubnet !== false) {
+    return this.decideFast(rt, egress, pkt, options.now ?? 0, options.commit !== false, options.crossesSubnet !== false);
+  }
+
+  /**
+   * A decider bound to one interface, for callers that judge many packets there (flow replay, benchmarks):
+   * the same decision as decideAtInterface without looking the interface up each time. Valid while the
+   * interface exists.
+   */
+  interfaceDecider(eniId: string): (egress: boolean, pkt: Packet, now?: number, commit?: boolean) => boolean {
+    const rt = this.runtime(eniId);
+    return (egress, pkt, now = 0, commit = true) => this.decideFast(rt, egress, pkt, now, commit, true);
+  }
+
+  /** The hot path of one interface: subnet NACL, then security groups with connection tracking; no tracing. */
+  private decideFast(rt: EniRuntime, egress: boolean, pkt: Packet, now: number, commit: boolean, crossesSubnet: boolean): boolean {
+    if (crossesSubnet) {
       let acl = rt.acl;
       if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
         acl = rt.acl = this.networkAcl(rt.eni.subnetId);
@@ -726,7 +741,24 @@ export class Engine {
       }
       if (!verdictAllows(acl.decide(egress, pkt))) return false;
     }
-    return this.sgStage(rt, egress, pkt, options.now ?? 0, options.commit === false ? JUDGE_ONLY : COMMIT, undefined) === undefined;
+    const eni = rt.eni;
+    if (eni.groups.length === 0) return true;
+    const ct = rt.ct;
+    const m = ct.find(pkt, now, eni.connectionTracking);
+    if (m !== undefined) {
+      if (commit) ct.touch(m, ct.lastReply, pkt, now);
+      return true;
+    }
+    let policy = rt.policy;
+    if (policy === undefined || !policy.valid) policy = rt.policy = this.groupSet(eni.groups);
+    const v = policy.decide(egress, pkt);
+    if (v === SG_DENY) return false;
+    if (commit && (v !== SG_ALLOW_UNTRACKED || rt.alwaysTracked)) {
+      // the same bookkeeping as sgStage: the allowance, then a new tracked connection
+      if (ct.size >= this.conntrackAllowance) return this.sgStage(rt, egress, pkt, now, COMMIT, undefined) === undefined;
+      ct.open(pkt, egress, now);
+    }
+    return true;
   }
 
   /** Live tracked connections of an interface (for inspection and tests). */

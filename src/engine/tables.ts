@@ -65,6 +65,39 @@ export interface Table4<V> {
   /** atom i spans [bounds[i], bounds[i+1]) */
   bounds: Float64Array;
   values: V[];
+  /**
+   * A direct index over the densest stretch of address space (where group references put thousands of /32
+   * members side by side): the atom of an address there is one array read instead of a binary search.
+   */
+  dense?: { base: number; end: number; atoms: Int32Array };
+}
+
+/** Build a dense index when this many boundaries fall within DENSE_SPAN addresses. */
+const DENSE_MIN_BOUNDS = 512;
+const DENSE_SPAN = 1 << 18;
+
+function denseIndex(bounds: Float64Array): Table4<unknown>['dense'] {
+  if (bounds.length < DENSE_MIN_BOUNDS) return undefined;
+  // the window of DENSE_SPAN addresses holding the most boundaries
+  let best = 0;
+  let bestI = 0;
+  for (let i = 0, j = 0; i < bounds.length; i++) {
+    while (j < bounds.length && bounds[j] - bounds[i] < DENSE_SPAN) j++;
+    if (j - i > best) {
+      best = j - i;
+      bestI = i;
+    }
+  }
+  if (best < DENSE_MIN_BOUNDS) return undefined;
+  const base = bounds[bestI];
+  const end = Math.min(base + DENSE_SPAN, 0x100000000);
+  const atoms = new Int32Array(end - base);
+  let k = bestI;
+  for (let a = base; a < end; a++) {
+    while (k + 1 < bounds.length && bounds[k + 1] <= a) k++;
+    atoms[a - base] = k;
+  }
+  return { base, end, atoms };
 }
 export interface Table6<V> {
   bounds: bigint[];
@@ -110,7 +143,9 @@ function buildGeneric<A extends number | bigint, P, V>(
 
 export function buildTable4<P, V>(items: Item<number, P>[], combine: (payloads: P[]) => V): Table4<V> {
   const t = buildGeneric<number, P, V>(items, 0, IPV4_MAX, (a) => a + 1, combine);
-  return { bounds: Float64Array.from(t.bounds), values: t.values };
+  const bounds = Float64Array.from(t.bounds);
+  const dense = denseIndex(bounds);
+  return dense ? { bounds, values: t.values, dense } : { bounds, values: t.values };
 }
 
 export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: P[]) => V): Table6<V> {
@@ -118,6 +153,8 @@ export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: 
 }
 
 export function lookup4<V>(t: Table4<V>, addr: number): V {
+  const d = t.dense;
+  if (d !== undefined && addr >= d.base && addr < d.end) return t.values[d.atoms[addr - d.base]];
   return t.values[floorIndex(t.bounds, addr)];
 }
 
