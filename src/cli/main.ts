@@ -268,6 +268,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(new Option('--host <address>', 'address to listen on').env('RAMPART_HOST').default(DEFAULT_HOST))
     .addOption(new Option('--data-dir <dir>', 'where the state lives (SQLite journal and events.jsonl)').env('RAMPART_DATA_DIR').default('.rampart'))
     .option('--in-memory', 'keep nothing: state lives and dies with the process')
+    .option('--durable', 'sync every call to disk, surviving power loss (by default calls survive any crash of the process)')
     .action((opts) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -275,7 +276,7 @@ export function buildProgram(exit: (code: number) => void): Command {
         return;
       }
       const t0 = performance.now();
-      startServer({ port, host: opts.host, dataDir: opts.inMemory ? undefined : opts.dataDir, inMemory: opts.inMemory ?? false })
+      startServer({ port, host: opts.host, dataDir: opts.inMemory ? undefined : opts.dataDir, inMemory: opts.inMemory ?? false, durable: opts.durable ?? false })
         .then((s) => {
           process.stdout.write(`rampart ${VERSION} serving the EC2 API at ${s.url} (ready in ${(performance.now() - t0).toFixed(0)} ms)\n`);
           process.stdout.write(`data: ${s.dataLocation}${s.replayed ? ` (${s.replayed} calls replayed)` : ''}\n`);

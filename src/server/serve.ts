@@ -16,6 +16,8 @@ export interface ServeOptions extends Omit<AppOptions, 'journal' | 'accounts'> {
   /** where the SQLite journal and events.jsonl live; ignored with inMemory */
   dataDir?: string;
   inMemory?: boolean;
+  /** sync every call to disk (survives power loss, slower); by default calls survive process crashes */
+  durable?: boolean;
 }
 
 export interface RunningServer {
@@ -32,7 +34,7 @@ export interface RunningServer {
 
 export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const inMemory = opts.inMemory ?? opts.dataDir === undefined;
-  const journal: Journal = inMemory ? new MemoryJournal() : new SqliteJournal(opts.dataDir!);
+  const journal: Journal = inMemory ? new MemoryJournal() : new SqliteJournal(opts.dataDir!, { durable: opts.durable });
   const accounts = new Accounts();
   const replayed = replay(accounts, journal);
   let onEvent = opts.onEvent;
