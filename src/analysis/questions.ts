@@ -320,15 +320,17 @@ export class Questions {
 
   // ------------------------------------------------------------------ the questions
 
-  /** Everything that can open connections to an interface: interfaces grouped by role, and the internet. */
-  whoCanReach(dstId: string, family: Family = 4): ReachRow[] {
-    const dst = this.region.getNetworkInterface(dstId);
-    const dstKey = this.classKey(dst);
+  /**
+   * The interfaces on the other end of one interface's traffic, grouped by role and identical ports: sources
+   * reaching it (`inbound`) or destinations it reaches. One representative per class decides for the class.
+   */
+  private peerRows(eni: NetworkInterface, inbound: boolean, family: Family): ReachRow[] {
+    const ownKey = this.classKey(eni);
     const rows = new Map<string, ReachRow>();
     for (const [key, members] of this.classes()) {
-      const others = members.filter((m) => m.id !== dstId);
+      const others = members.filter((m) => m.id !== eni.id);
       if (others.length === 0) continue;
-      const s = this.pairSummary(others[0], dst, key, dstKey, family);
+      const s = inbound ? this.pairSummary(others[0], eni, key, ownKey, family) : this.pairSummary(eni, others[0], ownKey, key, family);
       if (s.length === 0) continue;
       const role = this.role(others[0]);
       const rk = `${role}|${summaryKey(s)}`;
@@ -336,7 +338,13 @@ export class Questions {
       row.networkInterfaceIds.push(...others.map((m) => m.id));
       rows.set(rk, row);
     }
-    const out = [...rows.values()].sort((a, b) => a.role.localeCompare(b.role));
+    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role));
+  }
+
+  /** Everything that can open connections to an interface: interfaces grouped by role, and the internet. */
+  whoCanReach(dstId: string, family: Family = 4): ReachRow[] {
+    const dst = this.region.getNetworkInterface(dstId);
+    const out = this.peerRows(dst, true, family);
     if (family === 4) out.unshift(...groupAtoms(this.internetAtoms(dst)).map((g) => ({ role: 'internet', networkInterfaceIds: [], ports: g.ports, ranges: describeSources(g.set, this.internet()) })));
     return out;
   }
@@ -344,20 +352,7 @@ export class Questions {
   /** Everything an interface can open connections to: interfaces grouped by role, and the internet. */
   whatCanReach(srcId: string, family: Family = 4): ReachRow[] {
     const src = this.region.getNetworkInterface(srcId);
-    const srcKey = this.classKey(src);
-    const rows = new Map<string, ReachRow>();
-    for (const [key, members] of this.classes()) {
-      const others = members.filter((m) => m.id !== srcId);
-      if (others.length === 0) continue;
-      const s = this.pairSummary(src, others[0], srcKey, key, family);
-      if (s.length === 0) continue;
-      const role = this.role(others[0]);
-      const rk = `${role}|${summaryKey(s)}`;
-      const row = rows.get(rk) ?? { role, networkInterfaceIds: [], ports: s };
-      row.networkInterfaceIds.push(...others.map((m) => m.id));
-      rows.set(rk, row);
-    }
-    const out = [...rows.values()].sort((a, b) => a.role.localeCompare(b.role));
+    const out = this.peerRows(src, false, family);
     if (family === 4) {
       const inet = this.toInternet(src);
       if (inet) out.unshift(inet);
