@@ -53,6 +53,7 @@ export class PortVerdicts {
   ) {}
   at(port: number): number {
     const s = this.starts;
+    if (s.length === 1) return this.verdicts[0];
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -119,7 +120,12 @@ export class CompiledAcl {
 
   /** packed verdict (see PortVerdicts) for a packet leaving (egress) or entering the subnet */
   decide(egress: boolean, pkt: Packet): number {
-    return this.portVerdicts(egress, pkt.family, pkt.protocol, egress ? pkt.dst : pkt.src).at(matchPort(pkt));
+    const key = ((egress ? 2 : 0) + (pkt.family === 6 ? 1 : 0)) * 256 + (pkt.protocol & 255);
+    let t = this.tables[key];
+    if (t === undefined) t = this.tables[key] = this.compile(egress, pkt.family, pkt.protocol);
+    const peer = egress ? pkt.dst : pkt.src;
+    const v = pkt.family === 4 ? lookup4(t.t4!, peer as number) : lookup6(t.t6!, peer as bigint);
+    return v.at(matchPort(pkt));
   }
 
   portVerdicts(egress: boolean, family: Family, protocol: number, peer: number | bigint): PortVerdicts {

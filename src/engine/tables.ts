@@ -19,6 +19,7 @@ export class PortMatcher {
     return new PortMatcher(flat);
   }
   has(p: number): boolean {
+    if (this.all) return true;
     const f = this.flat;
     const n = f.length;
     if (n <= 16) {
@@ -70,6 +71,19 @@ export interface Table4<V> {
    * members side by side): the atom of an address there is one array read instead of a binary search.
    */
   dense?: { base: number; end: number; atoms: Int32Array };
+  /** for large tables: top[h] is the atom holding address h·65536, so a search looks only within one /16 */
+  top?: Int32Array;
+}
+
+function topIndex(bounds: Float64Array): Int32Array {
+  const top = new Int32Array(65537);
+  let k = 0;
+  for (let h = 0; h <= 65536; h++) {
+    const a = h * 65536;
+    while (k + 1 < bounds.length && bounds[k + 1] <= a) k++;
+    top[h] = k;
+  }
+  return top;
 }
 
 /** Build a dense index when this many boundaries fall within DENSE_SPAN addresses. */
@@ -144,8 +158,9 @@ function buildGeneric<A extends number | bigint, P, V>(
 export function buildTable4<P, V>(items: Item<number, P>[], combine: (payloads: P[]) => V): Table4<V> {
   const t = buildGeneric<number, P, V>(items, 0, IPV4_MAX, (a) => a + 1, combine);
   const bounds = Float64Array.from(t.bounds);
+  if (bounds.length < DENSE_MIN_BOUNDS) return { bounds, values: t.values };
   const dense = denseIndex(bounds);
-  return dense ? { bounds, values: t.values, dense } : { bounds, values: t.values };
+  return { bounds, values: t.values, top: topIndex(bounds), ...(dense ? { dense } : {}) };
 }
 
 export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: P[]) => V): Table6<V> {
@@ -155,6 +170,20 @@ export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: 
 export function lookup4<V>(t: Table4<V>, addr: number): V {
   const d = t.dense;
   if (d !== undefined && addr >= d.base && addr < d.end) return t.values[d.atoms[addr - d.base]];
+  const top = t.top;
+  if (top !== undefined) {
+    // the floor lies between the atoms of this /16's start and the next /16's start
+    const h = addr >>> 16;
+    let lo = top[h];
+    let hi = top[h + 1];
+    const b = t.bounds;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (b[mid] <= addr) lo = mid;
+      else hi = mid - 1;
+    }
+    return t.values[lo];
+  }
   return t.values[floorIndex(t.bounds, addr)];
 }
 
