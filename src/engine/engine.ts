@@ -10,7 +10,7 @@ import type { NetworkAclEntry, NetworkInterface, Route, SecurityGroupRule } from
 import type { Region, StateEvent } from '../state/region.js';
 import { ConnTrack } from './conntrack.js';
 import { CompiledAcl, firstMatchingEntry, verdictAllows, verdictRule } from './nacl.js';
-import { addrText, type Packet } from './packet.js';
+import { addrText, matchPort, type Packet } from './packet.js';
 import { CompiledGroupSet, matchingRules, SG_ALLOW_UNTRACKED, SG_DENY, untrackedByRules } from './policy.js';
 import { CompiledRoutes, routeDestinationText, routeTargetText } from './routing.js';
 import { Interner, type PortMatcher } from './tables.js';
@@ -733,13 +733,14 @@ export class Engine {
 
   /** The hot path of one interface: subnet NACL, then security groups with connection tracking; no tracing. */
   private decideFast(rt: EniRuntime, egress: boolean, pkt: Packet, now: number, commit: boolean, crossesSubnet: boolean): boolean {
+    const port = matchPort(pkt);
     if (crossesSubnet) {
       let acl = rt.acl;
       if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
         acl = rt.acl = this.networkAcl(rt.eni.subnetId);
         rt.aclEpoch = this.aclEpoch;
       }
-      if (!verdictAllows(acl.decide(egress, pkt))) return false;
+      if (!verdictAllows(acl.decidePort(egress, pkt, port))) return false;
     }
     const eni = rt.eni;
     if (eni.groups.length === 0) return true;
@@ -751,7 +752,7 @@ export class Engine {
     }
     let policy = rt.policy;
     if (policy === undefined || !policy.valid) policy = rt.policy = this.groupSet(eni.groups);
-    const v = policy.decide(egress, pkt);
+    const v = policy.decidePort(egress, pkt, port);
     if (v === SG_DENY) return false;
     if (commit && (v !== SG_ALLOW_UNTRACKED || rt.alwaysTracked)) {
       // the same bookkeeping as sgStage: the allowance, then a new tracked connection

@@ -120,12 +120,17 @@ export class CompiledAcl {
 
   /** packed verdict (see PortVerdicts) for a packet leaving (egress) or entering the subnet */
   decide(egress: boolean, pkt: Packet): number {
+    return this.decidePort(egress, pkt, matchPort(pkt));
+  }
+
+  /** decide() with the packet's match port already worked out. */
+  decidePort(egress: boolean, pkt: Packet, port: number): number {
     const key = ((egress ? 2 : 0) + (pkt.family === 6 ? 1 : 0)) * 256 + (pkt.protocol & 255);
     let t = this.tables[key];
     if (t === undefined) t = this.tables[key] = this.compile(egress, pkt.family, pkt.protocol);
     const peer = egress ? pkt.dst : pkt.src;
     const v = pkt.family === 4 ? lookup4(t.t4!, peer as number) : lookup6(t.t6!, peer as bigint);
-    return v.at(matchPort(pkt));
+    return v.at(port);
   }
 
   portVerdicts(egress: boolean, family: Family, protocol: number, peer: number | bigint): PortVerdicts {

@@ -188,10 +188,14 @@ export class CompiledGroupSet {
 
   /** SG_DENY, SG_ALLOW_TRACKED or SG_ALLOW_UNTRACKED for a packet leaving (egress) or entering the ENI. */
   decide(egress: boolean, pkt: Packet): number {
+    return this.decidePort(egress, pkt, matchPort(pkt));
+  }
+
+  /** decide() with the packet's match port already worked out (the engine shares it with the NACL step). */
+  decidePort(egress: boolean, pkt: Packet, port: number): number {
     const key = ((egress ? 2 : 0) + (pkt.family === 6 ? 1 : 0)) * 256 + (pkt.protocol & 255);
     let pol = this.policies[key];
     if (pol === undefined) pol = this.policies[key] = this.compile(egress, pkt.family, pkt.protocol);
-    const port = matchPort(pkt);
     const ports = pkt.family === 4 ? lookup4(pol.t4!, (egress ? pkt.dst : pkt.src) as number) : lookup6(pol.t6!, (egress ? pkt.dst : pkt.src) as bigint);
     if (!ports.has(port)) return SG_DENY;
     if (pol.oppositeAllOpen && pol.world.has(port)) return SG_ALLOW_UNTRACKED;
