@@ -3,7 +3,7 @@
 // security groups, NACLs, routes, peering, internet gateways — narrows the set, using the engine's compiled
 // tables (address atoms → allowed ports). The response path is walked the same way over the client's
 // ephemeral ports. Nothing is sampled: a port is in the answer exactly when the packet engine would pass it.
-import { EPHEMERAL_PORTS, NumberSet, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
+import { EPHEMERAL_PORTS, INTERNET_V4, INTERNET_V6, isInternetAddress, NumberSet, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
 import type { NetworkInterface } from '../model/types.js';
 import type { Engine, ExplanationCode } from '../engine/engine.js';
 import { verdictAllows, type CompiledAcl } from '../engine/nacl.js';
@@ -66,20 +66,8 @@ export interface PairReach {
   blocked?: ExplanationCode;
 }
 
-/** Non-internet IPv4 space: a packet from the internet never carries these sources. */
-const NON_INTERNET_V4: [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-];
+export { INTERNET_V4, INTERNET_V6 };
 
-function v4Range(base: string, prefix: number): { lo: number; hi: number } {
-  const b = tryParseIp(base)!.value as number;
-  return { lo: b, hi: b + 2 ** (32 - prefix) - 1 };
-}
-
-/** The internet as address ranges: IPv4 minus private and reserved space; IPv6 global unicast 2000::/3. */
-export const INTERNET_V4 = NumberSet.range(0, 0xffffffff).subtract(NumberSet.of(NON_INTERNET_V4.map(([b, p]) => v4Range(b, p))));
-export const INTERNET_V6 = { lo: 0x2n << 124n, hi: (0x4n << 124n) - 1n };
 
 export class Reachability {
   /** the protocols analysed: TCP, UDP, ICMP/ICMPv6, every other number a rule or entry names, and one for the rest */
@@ -158,6 +146,8 @@ export class Reachability {
       outSrc = pub;
     }
     if (this.engine.eniByPublicAddress(dst) !== undefined) return this.fromInternet(family, outSrc, dst, stages, assumeReply);
+    // the internet does not carry private or reserved destinations (as in Engine.send)
+    if (!isInternetAddress(family, dst)) return { stages, to: undefined, blocked: 'NO_ROUTE_TO_DESTINATION' };
     return { stages, to: { kind: 'internet' }, deliveredSrc: outSrc, deliveredDst: dst };
   }
 

@@ -4,7 +4,7 @@
 //   NACL in (only when entering another subnet) -> destination SG ingress,
 // with connection tracking per interface. Policies are compiled per set of security groups and per network
 // ACL, cached, and invalidated precisely by the state's change events.
-import { formatIpv4, formatIpv6, parseCidr, tryParseIp, type Family } from '../net/index.js';
+import { formatIpv4, formatIpv6, isInternetAddress, parseCidr, tryParseIp, type Family } from '../net/index.js';
 import { ALWAYS_TRACKED_INTERFACE_TYPES } from '../model/services.js';
 import type { NetworkAclEntry, NetworkInterface, Route, SecurityGroupRule } from '../model/types.js';
 import type { Region, StateEvent } from '../state/region.js';
@@ -655,6 +655,12 @@ export class Engine {
       // Another interface's public address: the packet comes back in from the internet.
       if (this.eniByPublicAddress(outPkt.dst) !== undefined) {
         this.fromInternet(outPkt, now, opts, out, hops, events, block);
+        return out;
+      }
+      // The internet does not carry private or reserved destinations: the packet is lost past the gateway.
+      if (!isInternetAddress(pkt.family, outPkt.dst)) {
+        hops?.push({ kind: 'delivered', resourceId: 'internet', allowed: false, detail: `${addrText(pkt.family, pkt.dst)} is not an internet address: nothing beyond ${igw.id} routes it` });
+        block('NO_ROUTE_TO_DESTINATION', igw.id, `${addrText(pkt.family, pkt.dst)} is not an internet address, so nothing beyond ${igw.id} routes it`);
         return out;
       }
       out.to = { kind: 'internet' };

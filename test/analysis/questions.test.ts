@@ -572,12 +572,12 @@ instances:
   svc: { subnet: svc, groups: [svc], privateIp: 10.1.1.10, publicIp: true }
 `;
 
-  it('a request that crosses a peering whose return route is missing is not reachable: the response leaves by the internet gateway (probe and pair agree)', () => {
+  it('a request that crosses a peering whose return route is missing is not reachable: the response leaves by the internet gateway, which cannot carry a private address (probe and pair agree)', () => {
     const t = setup(ONE_SIDED);
     const r = t.tcpProbe('app', 'svc', 443);
     expect(r.forward.allowed).toBe(true);
     expect(r.forward.to).toEqual({ kind: 'eni', networkInterfaceId: t.eni('svc') });
-    expect(r.response?.to).toEqual({ kind: 'internet' });
+    expect(r.response?.to).toBeUndefined();
     expect(r.reachable).toBe(false);
     expect(r.explanations.map((e) => [e.path, e.code])).toEqual([['response', 'NO_ROUTE_TO_DESTINATION']]);
     const tcp = t.reach.pair(t.eni('app'), t.eni('svc'))!.protocols.find((p) => p.protocol === 6)!;
@@ -586,11 +586,14 @@ instances:
     expect(t.q.whoCanReach(t.eni('svc')).filter((r) => r.role !== 'internet')).toEqual([]);
   });
 
-  it('with the peering active but no route to it, a private address is not reached: pair reports nothing even though the packets leave by the internet gateway', () => {
+  it('with the peering active but no route to it, a private address is not reached: the packets leave by the internet gateway and go nowhere', () => {
     const t = setup(ONE_SIDED);
-    // from svc to app's private address: shared has no route to prod, so 10.0.1.10 goes out to "the internet"
+    // from svc to app's private address: shared has no route to prod, so 10.0.1.10 goes out the internet
+    // gateway, and the internet does not route private addresses
     const d = t.engine.send({ kind: 'eni', networkInterfaceId: t.eni('svc') }, { family: 4, src: parseIpv4('10.1.1.10'), dst: parseIpv4('10.0.1.10'), protocol: 6, srcPort: 40000, dstPort: 443, tcpFlags: 2 }, { commit: false });
-    expect(d.to).toEqual({ kind: 'internet' });
+    expect(d.allowed).toBe(false);
+    expect(d.to).toBeUndefined();
+    expect(d.explanations.map((e) => e.code)).toEqual(['NO_ROUTE_TO_DESTINATION']);
     const p = t.reach.pair(t.eni('svc'), t.eni('app'))!;
     expect(p.protocols.every((x) => x.forward.isEmpty && x.reachable.isEmpty)).toBe(true);
     expect(t.q.whoCanReach(t.eni('app')).filter((r) => r.role !== 'internet')).toEqual([]);
