@@ -12,6 +12,7 @@ import { simulate, type TimelineEvent } from '../scenario/simulate.js';
 import { generateEstate } from '../scenario/generate.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/serve.js';
 import { SqliteJournal } from '../store/journal.js';
+import { parseCredentials } from '../server/sigv4.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
@@ -269,17 +270,26 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(new Option('--data-dir <dir>', 'where the state lives (SQLite journal and events.jsonl)').env('RAMPART_DATA_DIR').default('.rampart'))
     .option('--in-memory', 'keep nothing: state lives and dies with the process')
     .option('--durable', 'sync every call to disk, surviving power loss (by default calls survive any crash of the process)')
+    .addOption(new Option('--credentials <keys>', 'strict mode: accept only these keys with valid SigV4 signatures, as AKID:SECRET[:ACCOUNT],… (others get AuthFailure)').env('RAMPART_CREDENTIALS'))
     .action((opts) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         exit(reportError(new UsageError(`--port: '${opts.port}' is not a port number`)));
         return;
       }
+      let credentials;
+      try {
+        credentials = opts.credentials ? parseCredentials(opts.credentials) : undefined;
+      } catch (e) {
+        exit(reportError(new UsageError(e instanceof Error ? e.message : String(e))));
+        return;
+      }
       const t0 = performance.now();
-      startServer({ port, host: opts.host, dataDir: opts.inMemory ? undefined : opts.dataDir, inMemory: opts.inMemory ?? false, durable: opts.durable ?? false })
+      startServer({ port, host: opts.host, dataDir: opts.inMemory ? undefined : opts.dataDir, inMemory: opts.inMemory ?? false, durable: opts.durable ?? false, credentials })
         .then((s) => {
           process.stdout.write(`rampart ${VERSION} serving the EC2 API at ${s.url} (ready in ${(performance.now() - t0).toFixed(0)} ms)\n`);
           process.stdout.write(`data: ${s.dataLocation}${s.replayed ? ` (${s.replayed} calls replayed)` : ''}\n`);
+          if (credentials) process.stdout.write(`strict: SigV4 signatures verified for ${credentials.length} key(s)\n`);
           process.stdout.write(`try: aws ec2 describe-vpcs --endpoint-url ${s.url} --region us-east-1\n`);
           const stop = () => {
             void s.close().then(() => process.exit(0));

@@ -9,6 +9,7 @@ import { parseTarget } from '../scenario/targets.js';
 import { cloudTrailShape, MemoryJournal, type Journal, type JournalCall } from '../store/journal.js';
 import { toJson } from '../cli/format.js';
 import { Accounts, callerOf, newRequestId } from './accounts.js';
+import { verifySigV4, type Credential } from './sigv4.js';
 
 export interface AppOptions {
   accounts?: Accounts;
@@ -18,6 +19,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** called with every event (e.g. to append it to events.jsonl) */
   onEvent?: (event: Record<string, unknown>) => void;
+  /** strict mode: only these keys, with valid SigV4 signatures, are accepted (else AuthFailure, 401) */
+  credentials?: Credential[];
 }
 
 /** Replays a journal into the accounts: the state a server had when it stopped. */
@@ -77,9 +80,15 @@ export function createApp(opts: AppOptions = {}): { app: Hono; accounts: Account
   });
   app.get('/_rampart/events', (c) => c.json(journal.events({ resourceId: c.req.query('resource'), since: c.req.query('since'), until: c.req.query('until'), action: c.req.query('action') })));
 
-  const handle = async (c: Context, params: URLSearchParams) => {
+  const handle = async (c: Context, params: URLSearchParams, body: string) => {
     const requestId = newRequestId();
     const caller = callerOf(c.req.header('authorization'), params.get('X-Amz-Credential') ?? undefined);
+    if (opts.credentials) {
+      const url = new URL(c.req.url);
+      const v = verifySigV4({ method: c.req.method, path: url.pathname, query: url.search.slice(1), headers: c.req.header(), body }, opts.credentials);
+      if (!v.ok) return c.body(serializeError('AuthFailure', v.message, requestId), 401, { ...XML, 'x-amzn-requestid': requestId });
+      if (v.credential.accountId) caller.accountId = v.credential.accountId;
+    }
     const action = params.get('Action') ?? undefined;
     if (action === 'GetCallerIdentity') {
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${caller.accountId}:root</Arn><UserId>${caller.accountId}</UserId><Account>${caller.accountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
@@ -117,9 +126,9 @@ export function createApp(opts: AppOptions = {}): { app: Hono; accounts: Account
     if (len > maxBody) return c.body(serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), 413, XML);
     const text = await c.req.text();
     if (text.length > maxBody) return c.body(serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), 413, XML);
-    return handle(c, new URLSearchParams(text));
+    return handle(c, new URLSearchParams(text), text);
   });
-  app.get('/', (c) => handle(c, new URL(c.req.url).searchParams));
+  app.get('/', (c) => handle(c, new URL(c.req.url).searchParams, ''));
 
   app.onError((e, c) => {
     process.stderr.write(`rampart: internal error: ${e.stack ?? e.message}\n`);

@@ -19,6 +19,7 @@ export interface ServeOptions extends Omit<AppOptions, 'journal' | 'accounts'> {
   /** sync every call to disk (survives power loss, slower); by default calls survive process crashes */
   durable?: boolean;
 }
+export type { Credential } from './sigv4.js';
 
 export interface RunningServer {
   url: string;
