@@ -25,9 +25,21 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, 's');
 }
 
-function matches(values: FilterValue | FilterValue[], wanted: RegExp[]): boolean {
+type Wanted = { exact: string } | { pattern: RegExp };
+
+/** A filter value: a plain string compares as a string; one with wildcards becomes a pattern. */
+function wantedOf(value: string): Wanted {
+  return /[*?\\]/.test(value) ? { pattern: globToRegExp(value) } : { exact: value };
+}
+
+function matches(values: FilterValue | FilterValue[], wanted: Wanted[]): boolean {
   const list = Array.isArray(values) ? values : [values];
-  return list.some((v) => v !== undefined && v !== null && wanted.some((w) => w.test(String(v))));
+  for (const v of list) {
+    if (v === undefined || v === null) continue;
+    const text = String(v);
+    for (const w of wanted) if ('exact' in w ? w.exact === text : w.pattern.test(text)) return true;
+  }
+  return false;
 }
 
 /**
@@ -39,7 +51,7 @@ export function applyFilters<T extends { tags?: Tag[] }>(items: T[], filters: Fi
   const compiled = filters.map((f) => {
     const name = f.Name;
     if (!name) throw Errors.missingParameter('Filter.N.Name');
-    const wanted = (f.Values ?? []).map(globToRegExp);
+    const wanted = (f.Values ?? []).map(wantedOf);
     let get: (item: T) => FilterValue | FilterValue[];
     if (name.startsWith('tag:')) {
       const key = name.slice(4);

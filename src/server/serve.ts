@@ -1,5 +1,5 @@
 // Starts the HTTP server on a loopback address, with its state kept in a data directory (SQLite) or in memory.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -39,12 +39,15 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const accounts = new Accounts();
   const replayed = replay(accounts, journal);
   let onEvent = opts.onEvent;
+  let eventsFd: number | undefined;
   if (!inMemory) {
     // the CloudTrail-shaped event log, one JSON object a line, beside the journal
     mkdirSync(opts.dataDir!, { recursive: true });
-    const file = join(opts.dataDir!, 'events.jsonl');
+    // one descriptor for the server's life: reopening the file for every event costs more than writing it
+    eventsFd = openSync(join(opts.dataDir!, 'events.jsonl'), 'a');
+    const fd = eventsFd;
     onEvent = (e) => {
-      appendFileSync(file, JSON.stringify(e) + '\n');
+      writeSync(fd, JSON.stringify(e) + '\n');
       opts.onEvent?.(e);
     };
   }
@@ -64,6 +67,7 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
             new Promise<void>((res) =>
               server.close(() => {
                 journal.close();
+                if (eventsFd !== undefined) closeSync(eventsFd);
                 res();
               }),
             ),
