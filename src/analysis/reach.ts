@@ -6,7 +6,7 @@
 import { EPHEMERAL_PORTS, INTERNET_V4, INTERNET_V6, isInternetAddress, NumberSet, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
 import type { NetworkInterface } from '../model/types.js';
 import type { Engine, ExplanationCode } from '../engine/engine.js';
-import { verdictAllows, type CompiledAcl } from '../engine/nacl.js';
+import type { CompiledAcl } from '../engine/nacl.js';
 import type { CompiledGroupSet } from '../engine/policy.js';
 
 const ALL = NumberSet.range(0, 65535);
@@ -135,7 +135,7 @@ export class Reachability {
       const target = this.region.networkInterfaces.get(dstId)!;
       const crosses = target.subnetId !== eni.subnetId;
       if (crosses) stages.push({ acl: this.engine.networkAcl(eni.subnetId), egress: true, peer: dst });
-      return this.arrive(target, family, src, dst, stages, crosses, assumeReply);
+      return this.arrive(target, src, dst, stages, crosses, assumeReply);
     }
     // out through the internet gateway, which needs a public IPv4 to translate the source to
     stages.push({ acl: this.engine.networkAcl(eni.subnetId), egress: true, peer: dst });
@@ -157,13 +157,12 @@ export class Reachability {
     const target = this.region.networkInterfaces.get(dstId)!;
     if (!this.region.attachedInternetGateway(target.vpcId)) return { stages, to: undefined, blocked: 'BAD_STATE_ATTACHMENT' };
     const inDst = family === 4 ? this.engine.privateForPublic(target.id, dst as number)! : dst;
-    return this.arrive(target, family, src, inDst, stages, true, assumeReply);
+    return this.arrive(target, src, inDst, stages, true, assumeReply);
   }
 
-  private arrive(target: NetworkInterface, family: Family, src: number | bigint, dst: number | bigint, stages: Stage[], crosses: boolean, assumeReply: boolean): Path {
+  private arrive(target: NetworkInterface, src: number | bigint, dst: number | bigint, stages: Stage[], crosses: boolean, assumeReply: boolean): Path {
     if (crosses) stages.push({ acl: this.engine.networkAcl(target.subnetId), egress: false, peer: src });
     if (!assumeReply && target.groups.length > 0) stages.push({ gs: this.engine.groupSet(target.groups), egress: false, peer: src });
-    void family;
     return { stages, to: { kind: 'eni', networkInterfaceId: target.id }, deliveredSrc: src, deliveredDst: dst };
   }
 
@@ -294,10 +293,6 @@ export class Reachability {
     return sa.publicOf.get(sa.v4[0]);
   }
 
-  /** Is a NACL verdict an allow (re-exported for tools). */
-  static allows(v: number): boolean {
-    return verdictAllows(v);
-  }
 }
 
 const REPLY: Record<number, Record<number, number>> = { 1: { 8: 0, 13: 14, 15: 16, 17: 18 }, 58: { 128: 129 } };

@@ -153,4 +153,3 @@ export function probe(engine: Engine, req: ProbeRequest): ProbeResult {
   return result;
 }
 
-export { addrText };

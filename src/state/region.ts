@@ -1060,7 +1060,7 @@ export class Region {
     this.networkAcls.delete(id);
   }
 
-  private checkAclEntry(acl: NetworkAcl, e: NetworkAclEntry): NetworkAclEntry {
+  private checkAclEntry(e: NetworkAclEntry): NetworkAclEntry {
     if (!Number.isInteger(e.ruleNumber) || e.ruleNumber < NACL_RULE_MIN || e.ruleNumber > NACL_RULE_MAX) {
       throw Errors.invalidParameterValue(`Invalid value '${e.ruleNumber}' for ruleNumber. Rule numbers must be between ${NACL_RULE_MIN} and ${NACL_RULE_MAX}.`);
     }
@@ -1101,7 +1101,6 @@ export class Region {
       if (!Number.isInteger(code) || code < -1 || code > 255) throw Errors.invalidParameterValue(`ICMP code (${code}) out of range`);
       out.icmpTypeCode = { type, code: type === -1 ? -1 : code };
     }
-    void acl;
     return out;
   }
 
@@ -1111,7 +1110,7 @@ export class Region {
 
   createNetworkAclEntry(aclId: string, entry: NetworkAclEntry): NetworkAclEntry {
     const acl = this.getNetworkAcl(aclId);
-    const e = this.checkAclEntry(acl, entry);
+    const e = this.checkAclEntry(entry);
     // Rule numbers are unique per direction.
     if (acl.entries.some((x) => x.egress === e.egress && x.ruleNumber === e.ruleNumber)) throw Errors.aclEntryExists(e.ruleNumber);
     if (this.aclEntryCount(acl, e.egress) >= this.quotas.networkAclEntriesPerDirection) throw Errors.aclEntryLimit(aclId);
@@ -1123,7 +1122,7 @@ export class Region {
 
   replaceNetworkAclEntry(aclId: string, entry: NetworkAclEntry): NetworkAclEntry {
     const acl = this.getNetworkAcl(aclId);
-    const e = this.checkAclEntry(acl, entry);
+    const e = this.checkAclEntry(entry);
     const i = acl.entries.findIndex((x) => x.egress === e.egress && x.ruleNumber === e.ruleNumber);
     if (i < 0) throw Errors.aclEntryNotFound(e.ruleNumber, e.egress, aclId);
     acl.entries[i] = e;
