@@ -16,7 +16,7 @@ import {
   type Cidr,
 } from '../net/index.js';
 import { AwsError, Errors } from '../model/errors.js';
-import { IdGenerator, isIdOf } from '../model/ids.js';
+import { IdGenerator, isIdOf, type IdPrefix } from '../model/ids.js';
 import { CIDR_LIMITS, CONNTRACK_TIMEOUTS, NACL_DEFAULT_RULE_V4, NACL_DEFAULT_RULE_V6, NACL_RULE_MAX, NACL_RULE_MIN, resolveQuotas, type Quotas } from '../model/quotas.js';
 import { SERVICE_PROFILES } from '../model/services.js';
 import type {
@@ -101,11 +101,35 @@ function defaultConnectionTracking(): ConnectionTrackingConfiguration {
   };
 }
 
+/**
+ * The Region's id generator, with one addition for importers (`rampart import`): the ids of real resources can
+ * be queued per prefix, and the next `id(prefix)` hands out the queued id instead of drawing one, so a resource
+ * made by an ordinary Region command keeps the id AWS gave it (every invariant is still checked by that
+ * command). The seeded sequence does not advance for a queued id. The importer queues only well-formed ids that
+ * are not in use, and clears the queues after each command, so a queued id never reaches a later resource.
+ */
+export class PreferredIdGenerator extends IdGenerator {
+  private readonly preferred = new Map<string, string[]>();
+  /** the next `id(prefix)` calls return these ids, in order */
+  prefer(prefix: IdPrefix, ids: string[]): void {
+    const q = this.preferred.get(prefix);
+    if (q) q.push(...ids);
+    else this.preferred.set(prefix, [...ids]);
+  }
+  clearPreferred(): void {
+    this.preferred.clear();
+  }
+  override id(prefix: IdPrefix): string {
+    const q = this.preferred.get(prefix);
+    return q !== undefined && q.length > 0 ? q.shift()! : super.id(prefix);
+  }
+}
+
 export class Region {
   readonly accountId: string;
   readonly name: string;
   readonly quotas: Quotas;
-  readonly ids: IdGenerator;
+  readonly ids: PreferredIdGenerator;
 
   readonly vpcs = new Map<string, Vpc>();
   readonly subnets = new Map<string, Subnet>();
@@ -167,7 +191,7 @@ export class Region {
         `quotas: rulesPerSecurityGroup (${this.quotas.rulesPerSecurityGroup}) × securityGroupsPerInterface (${this.quotas.securityGroupsPerInterface}) may not exceed ${this.quotas.rulesTimesGroupsPerInterface}`,
       );
     }
-    this.ids = new IdGenerator(opts.seed ?? 1);
+    this.ids = new PreferredIdGenerator(opts.seed ?? 1);
     if (opts.defaultVpc !== false) this.createDefaultVpc();
   }
 
