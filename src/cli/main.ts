@@ -11,10 +11,10 @@ import { loadScenario, ScenarioError, type LoadedScenario } from '../scenario/lo
 import { simulate, type TimelineEvent } from '../scenario/simulate.js';
 import { generateEstate } from '../scenario/generate.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/serve.js';
-import { SqliteJournal } from '../store/journal.js';
 import { parseCredentials } from '../server/sigv4.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
+import { registerEvents } from './events.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
@@ -301,24 +301,7 @@ export function buildProgram(exit: (code: number) => void): Command {
           process.exitCode = reportError(new UsageError(`cannot serve on ${opts.host}:${port}: ${e instanceof Error ? e.message : String(e)}`));
         });
     });
-  program
-    .command('events')
-    .description('the CloudTrail-shaped log of mutating calls a server recorded, as JSON lines')
-    .addOption(new Option('--data-dir <dir>', 'the server\'s data directory').env('RAMPART_DATA_DIR').default('.rampart'))
-    .option('--resource <id>', 'only events that name this resource id')
-    .option('--since <time>', 'only events at or after this ISO 8601 time')
-    .option('--until <time>', 'only events at or before this ISO 8601 time')
-    .option('--action <name>', 'only this action (eventName)')
-    .action((opts) => run(() => {
-      if (!existsSync(join(opts.dataDir, 'rampart.sqlite'))) throw new UsageError(`no rampart data in '${opts.dataDir}'`);
-      const journal = new SqliteJournal(opts.dataDir);
-      try {
-        for (const e of journal.events({ resourceId: opts.resource, since: opts.since, until: opts.until, action: opts.action })) process.stdout.write(JSON.stringify(e) + '\n');
-      } finally {
-        journal.close();
-      }
-      return 0;
-    }));
+  registerEvents(program, run);
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;
 }
