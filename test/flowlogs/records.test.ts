@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLogFormat } from '../../src/flowlogs/format.js';
 import { flowLogTcpFlags } from '../../src/flowlogs/records.js';
-import { ids, loadFlowScenario, timelineLines } from './helpers.js';
+import { ids, loadFlowScenario, timelineLines } from './records-fixture.js';
 
 // 2026-01-01T00:00:00Z, the default epoch: simulated second 0 of every run
 const T0 = 1767225600;
