@@ -15,6 +15,8 @@ import { parseCredentials } from '../server/sigv4.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, makeStyle, toJson, type Style } from './format.js';
 import { registerEvents } from './events.js';
+import { registerTraffic } from './traffic.js';
+import { registerReplay } from './replay.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
@@ -302,6 +304,8 @@ export function buildProgram(exit: (code: number) => void): Command {
         });
     });
   registerEvents(program, run);
+  registerReplay(program, run);
+  registerTraffic(program, run);
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;
 }

@@ -1,0 +1,207 @@
+// Reading flow-log files as AWS delivers them: plain or gzip (told by the gzip magic bytes, not the name), single
+// files or folders in the S3 layout `AWSLogs/{account}/vpcflowlogs/{region}/YYYY/MM/DD/*.log.gz`, with the header
+// line S3 files start with (the field names, in the format's order). Headerless files (CloudWatch Logs exports,
+// Firehose) need their format given. Files are streamed line by line into one reused record: memory does not
+// grow with the number of records.
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { emptyRecord, FlowRecordParseError, formatFromHeader, isHeaderLine, parseLogFormat, recordParser, type FlowLogFormat, type FlowRecord } from './format.js';
+
+/** A file that cannot be read, or a folder without flow logs (exit status 2). */
+export class FlowLogInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowLogInputError';
+  }
+}
+
+export interface FlowLogFile {
+  path: string;
+  size: number;
+  /** from the S3 layout, when the path follows it */
+  account?: string;
+  region?: string;
+  date?: string;
+}
+
+const S3_LAYOUT = /AWSLogs\/(\d{12})\/vpcflowlogs\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\//;
+const LOG_NAME = /\.(log|txt)(\.gz)?$|\.gz$/;
+
+/**
+ * Expands the paths given: files as they are, folders recursively to their `*.log`, `*.log.gz`, `*.gz` and
+ * `*.txt` files, in name order (the S3 layout's names sort by date).
+ */
+export function listFlowLogFiles(paths: readonly string[]): FlowLogFile[] {
+  const out: FlowLogFile[] = [];
+  const add = (p: string, size: number) => {
+    const m = S3_LAYOUT.exec(p.split('\\').join('/'));
+    out.push({ path: p, size, ...(m ? { account: m[1], region: m[2], date: `${m[3]}-${m[4]}-${m[5]}` } : {}) });
+  };
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      throw new FlowLogInputError(`cannot read folder '${dir}'`);
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (LOG_NAME.test(n)) add(p, st.size);
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new FlowLogInputError(`no such file or folder '${p}'`);
+    }
+    if (st.isDirectory()) {
+      const before = out.length;
+      walk(p);
+      if (out.length === before) throw new FlowLogInputError(`no flow-log files (*.log, *.log.gz, *.gz, *.txt) in '${p}'`);
+    } else add(p, st.size);
+  }
+  return out;
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ReadOptions {
+  /** the format of headerless files (default: AWS's default v2 format) */
+  format?: FlowLogFormat;
+  /** progress: compressed bytes read so far over all files, and the total */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** called for each malformed line (the count is kept anyway) */
+  onMalformed?: (file: string, line: number, message: string) => void;
+}
+
+export interface ReadStats {
+  files: number;
+  lines: number;
+  records: number;
+  malformed: number;
+  /** formats met, by header (or the given format) */
+  formats: string[];
+}
+
+/**
+ * Streams every record of the files to `visit`. The record object is reused: copy what you keep. A file whose
+ * first line is a header line is read with the header's format; others with `opts.format`.
+ */
+export async function forEachFlowRecord(files: readonly FlowLogFile[], visit: (rec: FlowRecord, file: FlowLogFile) => void, opts: ReadOptions = {}): Promise<ReadStats> {
+  const stats: ReadStats = { files: 0, lines: 0, records: 0, malformed: 0, formats: [] };
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let doneBefore = 0;
+  const fallback = opts.format ?? parseLogFormat(undefined);
+  for (const file of files) {
+    stats.files++;
+    let lineNo = 0;
+    let parse: ((line: string, into?: FlowRecord) => FlowRecord) | undefined;
+    let rec = emptyRecord();
+    const onLine = (line: string) => {
+      lineNo++;
+      if (line.length === 0 || line === '\r') return;
+      stats.lines++;
+      if (parse === undefined) {
+        let fmt = fallback;
+        if (isHeaderLine(line)) {
+          try {
+            fmt = formatFromHeader(line.trimEnd());
+          } catch (e) {
+            throw new FlowLogInputError(`${file.path}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          parse = recordParser(fmt);
+          if (!stats.formats.includes(fmt.header)) stats.formats.push(fmt.header);
+          return;
+        }
+        parse = recordParser(fmt);
+        if (!stats.formats.includes(fmt.header)) stats.formats.push(fmt.header);
+      }
+      try {
+        rec = parse(line, rec);
+      } catch (e) {
+        if (!(e instanceof FlowRecordParseError)) throw e;
+        stats.malformed++;
+        opts.onMalformed?.(file.path, lineNo, e.message);
+        rec = emptyRecord();
+        return;
+      }
+      stats.records++;
+      visit(rec, file);
+    };
+    let gz: boolean;
+    try {
+      gz = isGzip(file.path);
+    } catch {
+      throw new FlowLogInputError(`cannot read '${file.path}'`);
+    }
+    const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
+    let readBytes = 0;
+    raw.on('data', (b: Buffer | string) => {
+      readBytes += b.length;
+      opts.onProgress?.(doneBefore + readBytes, total);
+    });
+    const stream = gz ? raw.pipe(createGunzip()) : raw;
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const text = rest + decoder.write(chunk);
+        let i = 0;
+        for (;;) {
+          const j = text.indexOf('\n', i);
+          if (j < 0) break;
+          onLine(text.slice(i, j));
+          i = j + 1;
+        }
+        rest = text.slice(i);
+      }
+    } catch (e) {
+      if (e instanceof FlowLogInputError) throw e;
+      throw new FlowLogInputError(`cannot read '${file.path}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+    rest += decoder.end();
+    if (rest.length) onLine(rest);
+    doneBefore += file.size;
+    opts.onProgress?.(doneBefore, total);
+  }
+  return stats;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise. */
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number, extra?: string) => void; done: () => void } {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  let shown = false;
+  const t0 = Date.now();
+  return {
+    update(done, total, extra) {
+      const now = Date.now();
+      if (now - last < 200 && done < total) return;
+      last = now;
+      shown = true;
+      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      const width = 30;
+      const full = Math.round(frac * width);
+      const secs = (now - t0) / 1000;
+      const eta = frac > 0 && frac < 1 ? ` eta ${Math.round((secs / frac) * (1 - frac))}s` : '';
+      stream.write(`\r${label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%${extra ? ` ${extra}` : ''}${eta}\x1b[K`);
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}
