@@ -145,18 +145,11 @@ export class FlowLogRecorder {
       act.add(id);
       if (this.trafficType !== 'ALL' && ev.action !== this.trafficType) continue;
       const p = ev.packet;
-      const info = this.eniInfo(id);
-      if (!info) continue;
-      const pktSrc = addrText(p.family, p.src);
-      const pktDst = addrText(p.family, p.dst);
-      // the interface's side of the record is its primary private IPv4 (User Guide: srcaddr/dstaddr)
-      const own = p.family === 4 && info.primaryV4 !== undefined ? info.primaryV4 : undefined;
-      const srcaddr = ev.egress && own !== undefined ? own : pktSrc;
-      const dstaddr = !ev.egress && own !== undefined ? own : pktDst;
       const ported = p.protocol === 6 || p.protocol === 17;
       const srcport = ported ? p.srcPort : 0;
       const dstport = ported ? p.dstPort : 0;
-      const key = `${id}|${ev.egress ? 'e' : 'i'}|${ev.action}|${p.protocol}|${pktSrc}|${srcport}|${pktDst}|${dstport}`;
+      // the key uses the addresses as numbers: text is made only when a record is created
+      const key = `${id}|${ev.egress ? 'e' : 'i'}${ev.action === 'ACCEPT' ? 'A' : 'R'}|${p.protocol}|${p.src}|${srcport}|${p.dst}|${dstport}`;
       let flows = this.windows.get(w);
       if (!flows) this.windows.set(w, (flows = new Map()));
       const n = packets;
@@ -170,7 +163,15 @@ export class FlowLogRecorder {
         f.rec.tcpFlags! |= flags;
         continue;
       }
+      const info = this.eniInfo(id);
+      if (!info) continue;
       const eni = info.eni;
+      const pktSrc = addrText(p.family, p.src);
+      const pktDst = addrText(p.family, p.dst);
+      // the interface's side of the record is its primary private IPv4 (User Guide: srcaddr/dstaddr)
+      const own = p.family === 4 && info.primaryV4 !== undefined ? info.primaryV4 : undefined;
+      const srcaddr = ev.egress && own !== undefined ? own : pktSrc;
+      const dstaddr = !ev.egress && own !== undefined ? own : pktDst;
       flows.set(key, {
         rec: {
           accountId: eni.ownerId, interfaceId: id, srcaddr, dstaddr, srcport, dstport, protocol: p.protocol,
