@@ -321,4 +321,10 @@ export interface FlowLog {
   logDestination?: string;
   creationTime: string;
   tags: Tag[];
+  /** what the flow log watches: a VPC, a subnet or one network interface */
+  resourceType?: 'VPC' | 'Subnet' | 'NetworkInterface';
+  logGroupName?: string;
+  deliverLogsPermissionArn?: string;
+  deliverCrossAccountRole?: string;
+  destinationOptions?: { fileFormat: 'plain-text' | 'parquet'; hiveCompatiblePartitions: boolean; perHourPartition: boolean };
 }

@@ -22,6 +22,7 @@ import { SERVICE_PROFILES } from '../model/services.js';
 import type {
   ConnectionTrackingConfiguration,
   ElasticAddress,
+  FlowLog,
   Instance,
   InterfaceType,
   InternetGateway,
@@ -144,6 +145,8 @@ export class Region {
   readonly instances = new Map<string, Instance>();
   readonly addresses = new Map<string, ElasticAddress>();
   readonly services = new Map<string, ServiceResource>();
+  /** VPC Flow Logs (created and described by the EC2 API; records made by src/flowlogs) */
+  readonly flowLogs = new Map<string, FlowLog>();
 
   /** group id -> ids of the ENIs that have it */
   private readonly members = new Map<string, Set<string>>();
