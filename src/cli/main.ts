@@ -17,6 +17,8 @@ import { Formatter, makeStyle, toJson, type Style } from './format.js';
 import { registerEvents } from './events.js';
 import { registerTraffic } from './traffic.js';
 import { registerReplay } from './replay.js';
+import { registerUsage } from './usage.js';
+import { registerAudit } from './audit.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
@@ -305,7 +307,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     });
   registerEvents(program, run);
   registerReplay(program, run);
+  registerUsage(program, run);
   registerTraffic(program, run);
+  registerAudit(program, run);
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;
 }
