@@ -5,6 +5,7 @@ import { AwsError, Errors } from '../model/errors.js';
 import type { Ec2Context, HandlerFamily } from './context.js';
 import { Ec2ProtocolError } from './errors.js';
 import { handlers } from './handlers/index.js';
+import { flowLogHandlers } from './handlers/flow-logs.js';
 import { operation } from './model.js';
 import { parseQuery, type QueryParameters } from './query.js';
 import { serializeError, serializeResponse } from './xml.js';
@@ -18,6 +19,8 @@ export interface Ec2Response {
 }
 
 export function handlerFor(action: string): HandlerFamily[string] | undefined {
+  // flow logs live in the Region and are served by their own family (it takes over from interfaces.ts)
+  if (Object.prototype.hasOwnProperty.call(flowLogHandlers, action)) return flowLogHandlers[action];
   return Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
 }
 

@@ -13,7 +13,13 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { formatRecord, type FlowLogFormat, type FlowRecord } from './format.js';
+import type { Engine } from '../engine/engine.js';
+import type { FlowLog } from '../model/types.js';
+import type { Names } from '../scenario/load.js';
+import type { Region } from '../state/region.js';
+import { formatRecord, parseLogFormat, type FlowLogFormat, type FlowRecord } from './format.js';
+import { FlowLogRecorder } from './records.js';
+import { playWorkload, type PlayStats, type Workload } from './traffic.js';
 
 /** AWS's largest flow-log file in S3. */
 export const MAX_FILE_BYTES = 75 * 1024 * 1024;
@@ -105,4 +111,82 @@ export class FlowLogFileWriter {
     }
     return touched;
   }
+}
+
+// ------------------------------------------------------------------ a Region's flow logs
+
+/** Whether a flow log watches an interface: its own, every one in its subnet, or every one in its VPC. */
+export function watches(region: Region, fl: FlowLog, eniId: string): boolean {
+  if (fl.resourceId === eniId) return true;
+  const eni = region.networkInterfaces.get(eniId);
+  if (!eni) return false;
+  return fl.resourceId === eni.subnetId || fl.resourceId === eni.vpcId;
+}
+
+/**
+ * Where a flow log's files go under a data directory: `s3/{bucket}/{prefix}/` for an S3 destination (the bucket
+ * as AWS fills it), `cloudwatch/{log-group}/` and `firehose/{stream}/` for the others; the AWSLogs/ tree below.
+ */
+export function flowLogRoot(dataDir: string, fl: FlowLog): string {
+  const dest = fl.logDestination ?? '';
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._/-]/g, '_').replace(/\.\.+/g, '_').replace(/^\/+|\/+$/g, '');
+  if (fl.logDestinationType === 's3') return join(dataDir, 'flow-logs', 's3', safe(dest.replace(/^arn:aws[a-z-]*:s3:::/, '')));
+  if (fl.logDestinationType === 'kinesis-data-firehose') return join(dataDir, 'flow-logs', 'firehose', safe(dest.split('/').pop() ?? 'stream'));
+  return join(dataDir, 'flow-logs', 'cloudwatch', safe(fl.logGroupName ?? dest.split(':log-group:').pop() ?? 'group'));
+}
+
+export interface DeliveryOptions {
+  /** Unix seconds of the workload's second 0 (default: now) */
+  start?: number;
+  duration?: number;
+  seed?: number;
+  names?: Names;
+  gzip?: boolean;
+}
+
+export interface DeliveryResult {
+  stats: PlayStats;
+  /** flow log id -> records delivered and the files written */
+  flowLogs: Record<string, { records: number; files: string[] }>;
+}
+
+/**
+ * Plays a workload on a Region's engine, from Unix time `start`, and delivers the records of every flow log of
+ * the Region — its interfaces, traffic type, interval and format — to files under `dataDir` (none when
+ * undefined: the records are only counted). The engine's clock is Unix seconds, so connections tracked by one
+ * run are still known to the next.
+ */
+export function deliverWorkload(region: Region, engine: Engine, dataDir: string | undefined, workload: Workload, o: DeliveryOptions = {}): DeliveryResult {
+  const start = Math.floor(o.start ?? Date.now() / 1000);
+  const logs = [...region.flowLogs.values()].filter((fl) => resourceAlive(region, fl));
+  const sinks = logs.map((fl) => {
+    const format = parseLogFormat(fl.logFormat);
+    return {
+      fl,
+      recorder: new FlowLogRecorder(region, engine, { interval: fl.maxAggregationInterval, trafficType: fl.trafficType, epoch: start, interfaceIds: (id) => watches(region, fl, id) }),
+      writer: dataDir === undefined ? undefined : new FlowLogFileWriter({ dir: flowLogRoot(dataDir, fl), accountId: region.accountId, region: region.name, flowLogId: fl.id, format, gzip: o.gzip }),
+      records: 0,
+    };
+  });
+  const take = (s: (typeof sinks)[number], recs: FlowRecord[]) => {
+    s.records += recs.length;
+    s.writer?.write(recs);
+  };
+  const stats = playWorkload(engine, o.names, workload, {
+    duration: o.duration, seed: o.seed, timeOffset: start,
+    onPacket: (events, t, n, bytes) => {
+      for (const s of sinks) s.recorder.add(events, t, n, bytes);
+    },
+    onProgress: (t) => {
+      for (const s of sinks) take(s, s.recorder.flush(t));
+    },
+  });
+  for (const s of sinks) take(s, s.recorder.finish(stats.duration));
+  const flowLogs: DeliveryResult['flowLogs'] = {};
+  for (const s of sinks) flowLogs[s.fl.id] = { records: s.records, files: s.writer ? [...s.writer.files].sort() : [] };
+  return { stats, flowLogs };
+}
+
+function resourceAlive(region: Region, fl: FlowLog): boolean {
+  return region.vpcs.has(fl.resourceId) || region.subnets.has(fl.resourceId) || region.networkInterfaces.has(fl.resourceId);
 }
