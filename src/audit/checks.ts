@@ -782,13 +782,14 @@ export class Auditor {
         const risky = ported.map((x) => ({ protocol: x.protocol, ports: x.ports.intersect(HIGH_RISK_SET) })).filter((x) => !x.ports.isEmpty);
         let severity: AuditSeverity = admin.length ? 'high' : risky.length ? 'medium' : 'low';
         // severity follows the path: a subnet behind the ACL must route to an attached internet gateway
-        const reachable = subnets.some((s) => this.engine.routeDecision(s, family, family === 4 ? (tryParseIp('198.51.100.10')!.value as number) : REPRESENTATIVE_V6).kind === 'internet');
+        const routed = subnets.filter((s) => this.engine.routeDecision(s, family, family === 4 ? (tryParseIp('198.51.100.10')!.value as number) : REPRESENTATIVE_V6).kind === 'internet');
+        const reachable = routed.length > 0;
         if (!reachable) severity = lowered(severity);
         const what = open.map((x) => (x.protocol === -2 ? 'other protocols' : x.protocol === PROTO_TCP || x.protocol === PROTO_UDP ? `${protoText(x.protocol)} ${x.ports.equals(ALL_PORTS) ? 'all ports' : x.ports.format()}` : protoText(x.protocol))).join(', ');
         this.add({
           checkId: 'RMP-NACL-001', severity, resourceId: acl.id, vpcId: acl.vpcId, aclEntry, key,
           details: { family, decides: what, adminPorts: portsText(admin), highRiskPorts: portsText(risky), subnets, internetRoute: reachable },
-          message: `${this.name(acl.id)}: inbound entry #${e.ruleNumber} allows ${entryText(e)} and is the first match for ${what} from the whole internet${admin.length ? ` (admin ports ${portsText(admin)})` : ''}; ${subnets.length === 0 ? 'the ACL is associated with no subnet' : reachable ? `subnets ${subnets.map((x) => this.name(x)).join(', ')} route to an internet gateway` : 'none of its subnets routes to an internet gateway, so reported at lower severity'}`,
+          message: `${this.name(acl.id)}: inbound entry #${e.ruleNumber} allows ${entryText(e)} and is the first match for ${what} from the whole internet${admin.length ? ` (admin ports ${portsText(admin)})` : ''}; ${subnets.length === 0 ? 'the ACL is associated with no subnet' : reachable ? `subnet${routed.length > 1 ? 's' : ''} ${routed.map((x) => this.name(x)).join(', ')} route${routed.length > 1 ? '' : 's'} to an internet gateway` : 'none of its subnets routes to an internet gateway, so reported at lower severity'}`,
         });
       }
     }
