@@ -4,13 +4,17 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { Engine } from '../engine/engine.js';
-import { FlowLogFileWriter } from '../flowlogs/deliver.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { deliverWorkload, FlowLogFileWriter } from '../flowlogs/deliver.js';
 import { formatRecord, parseLogFormat, type FlowRecord } from '../flowlogs/format.js';
 import { DEFAULT_EPOCH, FlowLogRecorder, type TrafficType } from '../flowlogs/records.js';
 import { parseWorkload, playWorkload, WorkloadError } from '../flowlogs/traffic.js';
 import { loadScenario } from '../scenario/load.js';
 import { parseDuration } from '../scenario/simulate.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
+import { JournalReplay } from '../state/timeline.js';
+import { SqliteJournal } from '../store/journal.js';
 
 /** Bad input on the command line (exit 2). */
 class TrafficInputError extends TargetError {}
@@ -64,6 +68,9 @@ export interface TrafficOptions {
   header?: boolean;
   seed?: string;
   start?: string;
+  dataDir?: string;
+  account?: string;
+  region?: string;
 }
 
 export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: string) => void = (s) => process.stdout.write(s)): number {
@@ -176,11 +183,72 @@ export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: str
   return 0;
 }
 
+/**
+ * `--data-dir`: the state of a `rampart serve` data directory (its journal replayed), the workload played on
+ * one account and Region, and the records of each of its flow logs (CreateFlowLogs) delivered to that flow
+ * log's files under the data directory, in the S3 layout.
+ */
+export function runTrafficOnDataDir(o: TrafficOptions, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+  const dir = o.dataDir!;
+  if (o.workload === undefined) throw new TrafficInputError('--data-dir needs --workload FILE (endpoints as eni-…, i-… or addresses)');
+  if (!existsSync(join(dir, 'rampart.sqlite'))) throw new TrafficInputError(`no rampart data in '${dir}' (start rampart serve --data-dir ${dir})`);
+  for (const [flag, v] of [['--format', o.format], ['--interval', o.interval], ['--traffic-type', o.trafficType], ['--out', o.out], ['--interfaces', o.interfaces]] as const) {
+    if (v !== undefined && !(flag === '--interval' && v === '600') && !(flag === '--traffic-type' && v === 'ALL')) {
+      throw new TrafficInputError(`${flag} does not apply with --data-dir: each flow log's own format, interval, traffic type and interfaces are used`);
+    }
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(readText(o.workload, 'workload file'));
+  } catch (e) {
+    if (e instanceof TrafficInputError) throw e;
+    throw new TrafficInputError(`${o.workload}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  let workload;
+  try {
+    workload = parseWorkload(data);
+  } catch (e) {
+    throw new TrafficInputError(`${o.workload}: ${(e as Error).message}`);
+  }
+  const journal = new SqliteJournal(dir);
+  let replayState: JournalReplay;
+  try {
+    replayState = new JournalReplay(journal.calls());
+    replayState.advance(Number.MAX_SAFE_INTEGER);
+  } finally {
+    journal.close();
+  }
+  const tenant = replayState.accounts.get(o.account ?? '123456789012', o.region ?? 'us-east-1');
+  if (tenant.region.flowLogs.size === 0) throw new TrafficInputError(`account ${tenant.accountId} has no flow logs in ${tenant.regionName}: create one first (aws ec2 create-flow-logs …)`);
+  let start: number | undefined;
+  if (o.start !== undefined) {
+    const ms = Date.parse(o.start);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(o.start) || Number.isNaN(ms)) throw new TrafficInputError(`--start: an ISO 8601 time (2026-01-01T00:00:00Z), not '${o.start}'`);
+    start = Math.floor(ms / 1000);
+  }
+  const duration = o.duration === undefined ? undefined : parseDuration(o.duration);
+  const seed = o.seed === undefined ? 1 : Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new TrafficInputError(`--seed: a whole number, not '${o.seed}'`);
+  let r;
+  try {
+    r = deliverWorkload(tenant.region, tenant.engine, dir, workload, { start, duration, seed, gzip: o.gzip });
+  } catch (e) {
+    if (e instanceof WorkloadError) throw new TrafficInputError(`${o.workload}: ${e.message}`);
+    throw e;
+  }
+  let text = `${count(r.stats.connections)} connections, ${count(r.stats.packets)} packets (${count(r.stats.accepted)} accepted, ${count(r.stats.rejected)} rejected) over ${r.stats.duration}s\n`;
+  for (const [id, d] of Object.entries(r.flowLogs)) {
+    text += `${id}: ${count(d.records)} records\n${d.files.map((f) => `  ${f}\n`).join('')}`;
+  }
+  out(text);
+  return 0;
+}
+
 export function registerTraffic(program: Command, run: (f: () => number) => void): void {
   program
     .command('traffic')
     .description('plays a workload through the engine over simulated time and writes the VPC Flow Logs records AWS would (exit 0, 2 bad input)')
-    .argument('<scenario>', 'scenario file (YAML or JSON); its traffic: section is the workload unless --workload is given')
+    .argument('[scenario]', 'scenario file (YAML or JSON); its traffic: section is the workload unless --workload is given')
     .option('--workload <file>', 'a workload file (YAML or JSON): flows of who talks to whom')
     .option('--duration <d>', 'simulated length of the run: 600, 90s, 30m, 2h, 1d (default: the workload\'s)')
     .addOption(new Option('--interval <s>', 'aggregation interval in seconds').choices(['60', '600']).default('600'))
@@ -191,6 +259,14 @@ export function registerTraffic(program: Command, run: (f: () => number) => void
     .option('--gzip', 'with --out: gzip the files (.log.gz), as S3 holds them')
     .option('--no-header', 'on stdout: no header line of field names')
     .option('--seed <n>', 'seed of the arrival times (the same seed gives the same records)', '1')
-    .option('--start <time>', 'the UTC time of simulated second 0 (default 2026-01-01T00:00:00Z)')
-    .action((scenario: string, opts: TrafficOptions) => run(() => runTraffic(scenario, opts)));
+    .option('--start <time>', 'the UTC time of simulated second 0 (default 2026-01-01T00:00:00Z; with --data-dir: now)')
+    .option('--data-dir <dir>', 'instead of a scenario: a rampart serve data directory; records go to its flow logs\' files')
+    .option('--account <id>', 'with --data-dir: the account (default 123456789012)')
+    .option('--region <name>', 'with --data-dir: the Region (default us-east-1)')
+    .action((scenario: string | undefined, opts: TrafficOptions) =>
+      run(() => {
+        if ((scenario === undefined) === (opts.dataDir === undefined)) throw new TrafficInputError('give a scenario file or --data-dir DIR (one of them)');
+        return scenario !== undefined ? runTraffic(scenario, opts) : runTrafficOnDataDir(opts);
+      }),
+    );
 }

@@ -1,7 +1,7 @@
 // VPC Flow Logs in `rampart serve` through @aws-sdk/client-ec2: CreateFlowLogs / DescribeFlowLogs /
 // DeleteFlowLogs with AWS's errors and filters, and delivery of a workload's records to files in the data
 // directory, in the S3 layout.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { runTrafficOnDataDir } from '../../src/cli/traffic.js';
 import { deliverWorkload } from '../../src/flowlogs/deliver.js';
 import { parseFlowLogText } from '../../src/flowlogs/format.js';
 import { parseWorkload } from '../../src/flowlogs/traffic.js';
@@ -134,5 +135,28 @@ describe('flow logs in rampart serve', () => {
       `${ec} ${ipC} ${ipA} 32769 ACCEPT egress`,
       `${ec} ${ipA} ${ipC} 443 ACCEPT ingress`,
     ]);
+  });
+
+  it('rampart traffic --data-dir plays a workload against the served state and delivers to its flow logs\' files', async () => {
+    const acct = String(account);
+    const ec2 = client();
+    const a = await launch(ec2);
+    const b = await launch(ec2);
+    const [ea, eb] = [a, b].map((x) => x.NetworkInterfaces![0]!.NetworkInterfaceId!);
+    const fl = (await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'NetworkInterface', ResourceIds: [eb], TrafficType: 'ALL', ...S3, LogFormat: '${version} ${srcaddr} ${dstaddr} ${dstport} ${packets} ${action} ${tcp-flags}' }))).FlowLogIds![0]!;
+    const wl = join(dataDir, 'wl.yaml');
+    writeFileSync(wl, `flows:\n  - { from: ${a.InstanceId}, to: "${eb}:8080/tcp", connections: 1, requests: 2 }\n`);
+    let out = '';
+    expect(runTrafficOnDataDir({ dataDir, workload: wl, account: acct, start: '2026-03-02T00:00:00Z', duration: '60' }, (t) => (out += t))).toBe(0);
+    const file = out.split('\n').find((l) => l.includes(fl) && l.trim().startsWith('/'))!.trim();
+    expect(file).toContain(`/flow-logs/s3/flow-bucket/prod/AWSLogs/${acct}/vpcflowlogs/us-east-1/2026/03/02/${acct}_vpcflowlogs_us-east-1_${fl}_20260302T0000Z_`);
+    // SYN, ACK, 2 requests, FIN, ACK in; SYN-ACK, 2 responses, FIN out (the default group allows its members)
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toEqual([
+      'version srcaddr dstaddr dstport packets action tcp-flags',
+      `3 ${b.PrivateIpAddress} ${a.PrivateIpAddress} 32768 4 ACCEPT 19`,
+      `3 ${a.PrivateIpAddress} ${b.PrivateIpAddress} 8080 6 ACCEPT 3`,
+    ]);
+    expect(() => runTrafficOnDataDir({ dataDir, workload: wl, account: '239999999999' }, () => {})).toThrow(/has no flow logs in us-east-1/);
+    expect(() => runTrafficOnDataDir({ dataDir, workload: wl, account: acct, format: '${srcaddr}' }, () => {})).toThrow(/--format does not apply with --data-dir/);
   });
 });
