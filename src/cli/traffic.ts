@@ -73,7 +73,22 @@ export interface TrafficOptions {
   region?: string;
 }
 
-export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+/** Writes to stdout; a reader that goes away (`| head`) ends the run quietly, as for any Unix filter. */
+function stdoutWriter(): (s: string) => void {
+  let hooked = false;
+  return (s) => {
+    if (!hooked) {
+      hooked = true;
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+    }
+    process.stdout.write(s);
+  };
+}
+
+export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: string) => void = stdoutWriter()): number {
   const s = loadScenario(readText(scenarioPath, 'scenario file'), scenarioPath);
   let workloadData: unknown;
   if (o.workload !== undefined) {
@@ -188,7 +203,7 @@ export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: str
  * one account and Region, and the records of each of its flow logs (CreateFlowLogs) delivered to that flow
  * log's files under the data directory, in the S3 layout.
  */
-export function runTrafficOnDataDir(o: TrafficOptions, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+export function runTrafficOnDataDir(o: TrafficOptions, out: (s: string) => void = stdoutWriter()): number {
   const dir = o.dataDir!;
   if (o.workload === undefined) throw new TrafficInputError('--data-dir needs --workload FILE (endpoints as eni-…, i-… or addresses)');
   if (!existsSync(join(dir, 'rampart.sqlite'))) throw new TrafficInputError(`no rampart data in '${dir}' (start rampart serve --data-dir ${dir})`);
