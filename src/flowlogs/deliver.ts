@@ -5,8 +5,8 @@
 //
 // AWS publishes a flow log's files every 5 minutes, gzip-compressed (`.log.gz`), at most 75 MB each. rampart
 // writes plain text (`.log`) by default — the issue asks for files people can read with `cat` — and gzip on
-// request (`.log.gz`, byte-compatible with what S3 holds); one file per flow log per 5-minute period of the
-// records' capture windows (the name carries the period's start), rotated when it would pass 75 MB.
+// request (`.log.gz`, byte-compatible with what S3 holds); one file per flow log per 5-minute period holding
+// the records' `start` (the name carries the period's start), rotated when it would pass 75 MB.
 // The hash AWS appends is opaque; rampart's is the first 8 hex digits of a SHA-256 of the flow log id, the
 // period and the part number, so the same run writes the same names.
 import { createHash } from 'node:crypto';
