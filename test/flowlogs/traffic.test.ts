@@ -9,6 +9,7 @@ import { formatFromHeader, parseFlowLogText, parseLogFormat } from '../../src/fl
 import { FlowLogRecorder, recordLines } from '../../src/flowlogs/records.js';
 import { parseWorkload, playWorkload, WorkloadError } from '../../src/flowlogs/traffic.js';
 import { runTraffic, terminalProgress } from '../../src/cli/traffic.js';
+import { rampart } from '../cli/helpers.js';
 import { FLOW_SCENARIO, ids, loadFlowScenario } from './records-fixture.js';
 
 const T0 = 1767225600;
@@ -150,6 +151,21 @@ traffic:
     const bare = join(dir, 'bare.yaml');
     writeFileSync(bare, FLOW_SCENARIO);
     expect(() => runTraffic(bare, {}, () => {})).toThrow(/declares no traffic/);
+  });
+
+  it('on the command line: records on stdout, nothing on stderr when it is not a terminal; bad input exits 2', () => {
+    const ok = rampart('traffic', scenario, '--interval', '60', '--duration', '2m', '--interfaces', 'db', '--format', '${interface-id} ${dstport} ${action} ${flow-direction}', '--no-header');
+    expect(ok.status).toBe(0);
+    expect(ok.err).toBe('');
+    const lines = ok.out.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.every((l) => l.startsWith(`${ids(loadFlowScenario()).db} `))).toBe(true);
+    expect(rampart('traffic', scenario, '--interval', '30').status).toBe(2);
+    const bad = rampart('traffic', scenario, '--format', '${nope}');
+    expect(bad.status).toBe(2);
+    expect(bad.err).toBe('rampart: --format: Unknown fields provided in LogFormat: ${nope}\n');
+    expect(rampart('traffic').status).toBe(2);
+    expect(rampart('traffic', join(dir, 'missing.yaml')).err).toBe(`rampart: cannot read scenario file '${join(dir, 'missing.yaml')}'\n`);
   });
 
   it('the progress bar draws on a terminal and stays silent on a pipe', () => {
