@@ -150,6 +150,15 @@ export class Auditor {
     return g ? `${g.name} (${id})` : id;
   }
 
+  /**
+   * What a fingerprint names a resource by: its scenario name when it has one (ids of scenario files follow the
+   * order resources are created in, so an added rule renumbers later ones), else its AWS id (stable in AWS).
+   */
+  private stable(id: string): string {
+    const n = this.opts.nameOf?.(id);
+    return n ? `name:${n}` : id;
+  }
+
   private add(f: Omit<Finding, 'fingerprint' | 'resourceType' | 'fix'> & { fix?: string; key?: string }): void {
     const info = check(f.checkId);
     const { key, ...rest } = f;
@@ -159,7 +168,7 @@ export class Auditor {
       resourceType: info.resourceType,
       ...(name ? { resourceName: name } : {}),
       fix: f.fix ?? info.fix,
-      fingerprint: fingerprint([f.checkId, f.resourceId, key ?? '']),
+      fingerprint: fingerprint([f.checkId, this.stable(f.resourceId), (key ?? '').replace(/\b(?:sg|pl|acl|eni|subnet|vpc|pcx)-[0-9a-f]+\b/g, (id) => this.stable(id))]),
     });
   }
 
