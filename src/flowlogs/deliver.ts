@@ -19,7 +19,8 @@ import type { Names } from '../scenario/load.js';
 import type { Region } from '../state/region.js';
 import { formatRecord, parseLogFormat, type FlowLogFormat, type FlowRecord } from './format.js';
 import { FlowLogRecorder } from './records.js';
-import { playWorkload, type PlayStats, type Workload } from './traffic.js';
+import { TargetError } from '../scenario/targets.js';
+import { parseWorkload, playWorkload, WorkloadError, type PlayStats, type Workload } from './traffic.js';
 
 /** AWS's largest flow-log file in S3. */
 export const MAX_FILE_BYTES = 75 * 1024 * 1024;
@@ -189,4 +190,41 @@ export function deliverWorkload(region: Region, engine: Engine, dataDir: string 
 
 function resourceAlive(region: Region, fl: FlowLog): boolean {
   return region.vpcs.has(fl.resourceId) || region.subnets.has(fl.resourceId) || region.networkInterfaces.has(fl.resourceId);
+}
+
+/**
+ * The console's traffic call (`/_rampart/traffic?from=A&to=B:PORT/PROTO[&connections=N|&rate=R][&requests=K]
+ * [&duration=D][&workload=JSON]`): plays the workload on the tenant from now and delivers every flow log's
+ * records under the data directory. Answers the HTTP status and a JSON-ready body (400 for bad input).
+ */
+export function consoleTraffic(region: Region, engine: Engine, dataDir: string | undefined, query: URLSearchParams): { status: number; body: unknown } {
+  try {
+    let workload: Workload;
+    const text = query.get('workload');
+    if (text !== null) {
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new WorkloadError('workload: not JSON');
+      }
+      workload = parseWorkload(data);
+    } else {
+      const flow: Record<string, unknown> = { from: query.get('from') ?? '', to: query.get('to') ?? '' };
+      for (const k of ['connections', 'requests', 'requestBytes', 'responseBytes', 'packetSize', 'synRetries']) {
+        const v = query.get(k);
+        if (v !== null) flow[k] = /^\d+$/.test(v) ? Number(v) : v;
+      }
+      for (const k of ['rate', 'think', 'close', 'start', 'ephemeral']) {
+        const v = query.get(k);
+        if (v !== null) flow[k] = v;
+      }
+      workload = parseWorkload({ flows: [flow], ...(query.get('duration') !== null ? { duration: query.get('duration') } : {}) });
+    }
+    const r = deliverWorkload(region, engine, dataDir, workload, { duration: workload.duration ?? 60 });
+    return { status: 200, body: { ...r.stats, flowLogs: r.flowLogs } };
+  } catch (e) {
+    if (e instanceof WorkloadError || e instanceof TargetError) return { status: 400, body: { error: e.message } };
+    throw e;
+  }
 }

@@ -15,7 +15,7 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { runTrafficOnDataDir } from '../../src/cli/traffic.js';
-import { deliverWorkload } from '../../src/flowlogs/deliver.js';
+import { consoleTraffic, deliverWorkload } from '../../src/flowlogs/deliver.js';
 import { parseFlowLogText } from '../../src/flowlogs/format.js';
 import { parseWorkload } from '../../src/flowlogs/traffic.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
@@ -158,5 +158,26 @@ describe('flow logs in rampart serve', () => {
     ]);
     expect(() => runTrafficOnDataDir({ dataDir, workload: wl, account: '239999999999' }, () => {})).toThrow(/has no flow logs in us-east-1/);
     expect(() => runTrafficOnDataDir({ dataDir, workload: wl, account: acct, format: '${srcaddr}' }, () => {})).toThrow(/--format does not apply with --data-dir/);
+  });
+
+  it('the console traffic call: one connection from query parameters, delivered; bad input is a 400 with the reason', async () => {
+    const acct = String(account);
+    const ec2 = client();
+    const a = await launch(ec2);
+    const b = await launch(ec2);
+    const eb = b.NetworkInterfaces![0]!.NetworkInterfaceId!;
+    const fl = (await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'NetworkInterface', ResourceIds: [eb], TrafficType: 'REJECT', ...S3 }))).FlowLogIds![0]!;
+    const t = server.accounts.get(acct, 'us-east-1');
+    // the default group allows its members: every packet is accepted and b was busy, so the REJECT flow log writes nothing
+    const ok = consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ from: a.InstanceId!, to: `${eb}:443/tcp`, connections: '2', requests: '2' }));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ connections: 2, completed: 2, rejected: 0, flowLogs: { [fl]: { records: 0, files: [] } } });
+    const internet = consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ from: '203.0.113.9', to: `${b.PrivateIpAddress}:22/tcp` }));
+    // the internet cannot reach a private address: no packet reaches b, whose minute is one NODATA record
+    expect(internet.status).toBe(200);
+    expect((internet.body as { flowLogs: Record<string, { records: number }> }).flowLogs[fl]!.records).toBe(1);
+    expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ from: a.InstanceId!, to: 'eni-0123456789abcdef0:80' }))).toEqual({ status: 400, body: { error: expect.stringMatching(/^flows\[0\] \(i-[0-9a-f]+ → eni-0123456789abcdef0:80\): /) } });
+    expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ from: 'x', to: 'y', rate: 'fast' })).status).toBe(400);
+    expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ workload: '{' }))).toEqual({ status: 400, body: { error: 'workload: not JSON' } });
   });
 });
