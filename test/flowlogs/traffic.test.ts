@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { formatFromHeader, parseFlowLogText, parseLogFormat } from '../../src/flowlogs/format.js';
 import { FlowLogRecorder, recordLines } from '../../src/flowlogs/records.js';
+import { FlowLogFileWriter, flowLogFileKey } from '../../src/flowlogs/deliver.js';
 import { parseWorkload, playWorkload, WorkloadError } from '../../src/flowlogs/traffic.js';
 import { runTraffic, terminalProgress } from '../../src/cli/traffic.js';
 import { rampart } from '../cli/helpers.js';
@@ -142,6 +143,21 @@ traffic:
     expect(gzFiles.every((f) => f.endsWith('.log.gz'))).toBe(true);
     const text = gunzipSync(readFileSync(gzFiles.sort()[0]!)).toString('utf8');
     expect(parseFlowLogText(text).length).toBeGreaterThan(10);
+  });
+
+  it('files rotate before they pass the size limit, each new part with its header; later records append', () => {
+    const fmt = parseLogFormat('${interface-id} ${packets} ${start}');
+    const w = new FlowLogFileWriter({ dir: join(dir, 'rot'), accountId: '123456789012', region: 'eu-west-1', flowLogId: 'fl-0123456789abcdef0', format: fmt, maxFileBytes: 100 });
+    const recs = Array.from({ length: 10 }, (_, k) => ({ interfaceId: 'eni-0123456789abcdef0', packets: k, start: T0 + k }));
+    const files = w.write(recs);
+    // the header (27 bytes) and 2 lines of 35 bytes fit in 100: 10 lines make 5 parts
+    expect(files.map((f) => relative(join(dir, 'rot'), f))).toEqual([0, 1, 2, 3, 4].map((p) => flowLogFileKey({ accountId: '123456789012', region: 'eu-west-1', flowLogId: 'fl-0123456789abcdef0' }, T0, p)));
+    expect(new Set(files).size).toBe(5);
+    expect(readFileSync(files[4]!, 'utf8')).toBe(`interface-id packets start\neni-0123456789abcdef0 8 ${T0 + 8}\neni-0123456789abcdef0 9 ${T0 + 9}\n`);
+    expect(files[0]).toMatch(/eu-west-1\/2026\/01\/01\/123456789012_vpcflowlogs_eu-west-1_fl-0123456789abcdef0_20260101T0000Z_[0-9a-f]{8}\.log$/);
+    // a record 5 minutes later opens the next period's file
+    const later = w.write([{ interfaceId: 'eni-0123456789abcdef0', packets: 1, start: T0 + 301 }]);
+    expect(later[0]).toMatch(/_20260101T0005Z_/);
   });
 
   it('bad options are input errors (exit 2 on the command line)', () => {
