@@ -76,8 +76,8 @@ export class FlowLogRecorder {
   private readonly selected: (eniId: string) => boolean;
   /** window start (Unix s) -> flow key -> record */
   private readonly windows = new Map<number, Map<string, OpenFlow>>();
-  /** window start -> interfaces that saw any packet */
-  private readonly active = new Map<number, Set<string>>();
+  /** interface -> the last window it saw a packet in (NODATA for the windows it did not) */
+  private readonly lastActive = new Map<string, number>();
   private readonly info = new Map<string, EniInfo>();
   /** the first window not yet closed */
   private nextWindow: number;
@@ -140,9 +140,7 @@ export class FlowLogRecorder {
     for (const ev of events) {
       const id = ev.networkInterfaceId;
       if (!this.selected(id)) continue;
-      let act = this.active.get(w);
-      if (!act) this.active.set(w, (act = new Set()));
-      act.add(id);
+      this.lastActive.set(id, w);
       if (this.trafficType !== 'ALL' && ev.action !== this.trafficType) continue;
       const p = ev.packet;
       const ported = p.protocol === 6 || p.protocol === 17;
@@ -210,9 +208,8 @@ export class FlowLogRecorder {
       const ws = this.nextWindow;
       const flows = this.windows.get(ws);
       const recs: FlowRecord[] = flows ? [...flows.values()].map((f) => f.rec) : [];
-      const act = this.active.get(ws);
       for (const id of this.recordedInterfaces()) {
-        if (act?.has(id)) continue;
+        if (this.lastActive.get(id) === ws) continue;
         const info = this.eniInfo(id);
         if (!info) continue;
         recs.push({
@@ -223,7 +220,6 @@ export class FlowLogRecorder {
       recs.sort(compareRecords);
       for (const r of recs) this.out.push(r);
       this.windows.delete(ws);
-      this.active.delete(ws);
       this.nextWindow = ws + this.interval;
     }
   }
