@@ -210,6 +210,17 @@ describe('flow-log formats, addresses, intervals and traffic types', () => {
     ]);
   });
 
+  it('traffic to the Amazon DNS server, instance metadata and the VPC router is not logged (User Guide: flow log limitations)', () => {
+    const s = loadFlowScenario();
+    const { web, db } = ids(s);
+    const lines = timelineLines(s, `
+- send: { from: web, to: 10.0.0.2:53/udp }
+- send: { from: web, to: 169.254.169.254:80 }
+- send: { from: web, to: 10.0.1.1:67/udp }
+`, { end: 60 });
+    expect(lines).toEqual([`5 ${db} - - - - - - - ${T0} ${T0 + 60} - NODATA - -`, `5 ${web} - - - - - - - ${T0} ${T0 + 60} - NODATA - -`]);
+  });
+
   it('tcp-flags keep FIN, SYN, RST and SYN-ACK only', () => {
     expect(flowLogTcpFlags(2)).toBe(2);
     expect(flowLogTcpFlags(2 | 16)).toBe(18);
