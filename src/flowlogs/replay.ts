@@ -53,6 +53,8 @@ export interface EniView {
   primaryV4: string | undefined;
   v4: ReadonlySet<number>;
   v6: readonly bigint[];
+  /** the engine's decider bound to the interface (peer outside the subnet: the ACL is consulted) */
+  decideCrossing: (egress: boolean, pkt: Packet, now?: number, commit?: boolean) => boolean;
 }
 
 /** What the judge worked out for the last record (valid until the next call). */
@@ -94,7 +96,6 @@ function parse4(s: string): number {
   return v * 256 + part;
 }
 
-const JUDGE_OPTS_CROSS = { commit: false, crossesSubnet: true } as const;
 const JUDGE_OPTS_LOCAL = { commit: false, crossesSubnet: false } as const;
 
 /**
@@ -103,6 +104,8 @@ const JUDGE_OPTS_LOCAL = { commit: false, crossesSubnet: false } as const;
  */
 export class FlowJudge {
   private readonly enis = new Map<string, EniView | null>();
+  private lastId: string | undefined;
+  private lastView: EniView | undefined;
   /** the view of the last judged record */
   readonly view: FlowView;
   private readonly pkt: Packet = { family: 4, src: 0, dst: 0, protocol: 6, srcPort: 0, dstPort: 0 };
@@ -114,8 +117,15 @@ export class FlowJudge {
 
   /** The interface by id, or undefined when the configuration has none. */
   eni(id: string): EniView | undefined {
+    // records of one interface tend to come together: the last one answers without hashing the id
+    if (id === this.lastId) return this.lastView;
     let v = this.enis.get(id);
+    if (v !== undefined) {
+      this.lastId = id;
+      this.lastView = v ?? undefined;
+    }
     if (v !== undefined) return v ?? undefined;
+    this.lastId = undefined;
     const region = this.engine.region;
     const eni = region.networkInterfaces.get(id);
     if (!eni) {
@@ -134,6 +144,7 @@ export class FlowJudge {
         return { lo: c.first as bigint, hi: c.last as bigint };
       }),
       primaryV4: primary?.privateIpAddress, v4: new Set(addrs.v4), v6: [...addrs.v6],
+      decideCrossing: this.engine.interfaceDecider(id),
     };
     this.enis.set(id, v);
     return v;
@@ -177,6 +188,7 @@ export class FlowJudge {
   /** Forget cached interfaces (after interfaces changed in the Region). */
   refresh(): void {
     this.enis.clear();
+    this.lastId = undefined;
     this.aliases.clear();
     this.primaryIndex = undefined;
   }
@@ -290,7 +302,8 @@ export class FlowJudge {
   }
 
   private decide(egress: boolean, p: Packet, crosses: boolean): boolean {
-    return this.engine.decideAtInterface(this.view.eni.id, egress, p, crosses ? JUDGE_OPTS_CROSS : JUDGE_OPTS_LOCAL);
+    if (crosses) return this.view.eni.decideCrossing(egress, p, 0, false);
+    return this.engine.decideAtInterface(this.view.eni.id, egress, p, JUDGE_OPTS_LOCAL);
   }
 
   /** The verdict of the resolved view. */
