@@ -180,4 +180,21 @@ describe('flow logs in rampart serve', () => {
     expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ from: 'x', to: 'y', rate: 'fast' })).status).toBe(400);
     expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ workload: '{' }))).toEqual({ status: 400, body: { error: 'workload: not JSON' } });
   });
+
+  it('flow logs survive a restart of the server (the journal replays CreateFlowLogs with the same ids)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-fl-restart-'));
+    let srv = await startServer({ port: 0, dataDir: dir });
+    const mk = () => new EC2Client({ endpoint: srv.url, region: 'us-east-1', credentials: { accessKeyId: '240000000000', secretAccessKey: 's' }, maxAttempts: 1 });
+    const i = await launch(mk());
+    const id = (await mk().send(new CreateFlowLogsCommand({ ResourceType: 'Subnet', ResourceIds: [i.SubnetId!], TrafficType: 'ACCEPT', ...S3, MaxAggregationInterval: 60 }))).FlowLogIds![0]!;
+    const before = (await mk().send(new DescribeFlowLogsCommand({}))).FlowLogs;
+    await srv.close();
+    srv = await startServer({ port: 0, dataDir: dir });
+    try {
+      expect((await mk().send(new DescribeFlowLogsCommand({}))).FlowLogs).toEqual(before);
+      expect(before!.map((f) => f.FlowLogId)).toEqual([id]);
+    } finally {
+      await srv.close();
+    }
+  });
 });
