@@ -117,6 +117,8 @@ export class Auditor {
   readonly reach: Reachability;
   readonly q: Questions;
   private readonly findings: Finding[] = [];
+  /** time spent per group of checks in the last run (for the benchmark) */
+  readonly timings: { checks: string[]; ms: number; heapUsed: number }[] = [];
   private readonly allowed: NumberSet;
   private exposureByEni: Map<string, ExposureFinding> | undefined;
   private readonly ruleExposureCache = new Map<string, { exposed: boolean; reason?: string }>();
@@ -190,7 +192,12 @@ export class Auditor {
       [['RMP-NACL-004'], () => this.unusedAcls()],
       [['RMP-ENI-001'], () => this.eniExposure()],
     ];
-    for (const [ids, f] of steps) if (ids.some((id) => this.wants(id))) f();
+    for (const [ids, f] of steps) {
+      if (!ids.some((id) => this.wants(id))) continue;
+      const t0 = performance.now();
+      f();
+      this.timings.push({ checks: ids, ms: performance.now() - t0, heapUsed: process.memoryUsage().heapUsed });
+    }
     const out = this.findings.filter((f) => this.wants(f.checkId));
     return out.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.checkId.localeCompare(b.checkId) || a.resourceId.localeCompare(b.resourceId) || (a.ruleId ?? '').localeCompare(b.ruleId ?? '') || (a.aclEntry?.ruleNumber ?? 0) - (b.aclEntry?.ruleNumber ?? 0));
   }
@@ -828,15 +835,25 @@ export class Auditor {
       a.enis.add(eniId);
       agg.set(k, a);
     };
+    // the ephemeral ports a verdict table lets through, computed once per (shared, immutable) verdict object
+    const ephOk = new WeakMap<object, { ok: NumberSet; full: boolean }>();
+    const returnsOf = (v: { allowed(): NumberSet }): { ok: NumberSet; full: boolean } => {
+      let r = ephOk.get(v);
+      if (!r) {
+        const ok = v.allowed().intersect(eph);
+        ephOk.set(v, (r = { ok, full: ok.equals(eph) }));
+      }
+      return r;
+    };
     const blockers = (respSubnet: string, respPeer: number, clientSubnet: string | undefined, clientPeer: number, protocol: number): { aclId: string; egress: boolean; returns: NumberSet }[] => {
       const out: { aclId: string; egress: boolean; returns: NumberSet }[] = [];
       const a = this.engine.networkAcl(respSubnet);
-      const outOk = a.portVerdicts(true, 4, protocol, respPeer).allowed().intersect(eph);
-      if (!outOk.equals(eph)) out.push({ aclId: a.acl.id, egress: true, returns: outOk });
+      const outOk = returnsOf(a.portVerdicts(true, 4, protocol, respPeer));
+      if (!outOk.full) out.push({ aclId: a.acl.id, egress: true, returns: outOk.ok });
       if (clientSubnet !== undefined) {
         const b = this.engine.networkAcl(clientSubnet);
-        const inOk = b.portVerdicts(false, 4, protocol, clientPeer).allowed().intersect(eph);
-        if (!inOk.equals(eph)) out.push({ aclId: b.acl.id, egress: false, returns: inOk });
+        const inOk = returnsOf(b.portVerdicts(false, 4, protocol, clientPeer));
+        if (!inOk.full) out.push({ aclId: b.acl.id, egress: false, returns: inOk.ok });
       }
       return out;
     };
@@ -877,26 +894,38 @@ export class Auditor {
       list.push(members);
       classesBySubnet.set(members[0].subnetId, list);
     }
+    const addrOf = new Map<string, number>();
+    const v4 = (eni: NetworkInterface): number => {
+      let a = addrOf.get(eni.id);
+      if (a === undefined) addrOf.set(eni.id, (a = tryParseIp(eni.privateIpAddresses[0].privateIpAddress)!.value as number));
+      return a;
+    };
+    // the client ACL part depends on the ACL and the server subnet only
+    const inboundMayBlock = new Map<string, boolean>();
     /** Whether the ACLs can block a response from the server subnet to the client subnet's representative. */
     const pairMayBlock = (server: string, client: string, clientAddr: number): boolean => {
       const sa = this.engine.networkAcl(server);
       const ca = this.engine.networkAcl(client);
-      const sCidr = parseCidr(this.region.getSubnet(server).cidrBlock);
-      for (const p of [PROTO_TCP, PROTO_UDP]) {
-        if (!sa.portVerdicts(true, 4, p, clientAddr).allowed().covers(eph)) return true;
+      for (const p of [PROTO_TCP, PROTO_UDP]) if (!returnsOf(sa.portVerdicts(true, 4, p, clientAddr)).full) return true;
+      const k = `${ca.acl.id}|${server}`;
+      let v = inboundMayBlock.get(k);
+      if (v === undefined) {
+        const sCidr = parseCidr(this.region.getSubnet(server).cidrBlock);
+        v = false;
         // the client ACL's verdicts change only at entry edges: check the edges inside the server subnet's block
-        for (const a of aclEdges(ca.acl, sCidr.first as number, sCidr.last as number)) if (!ca.portVerdicts(false, 4, p, a).allowed().covers(eph)) return true;
+        for (const p of [PROTO_TCP, PROTO_UDP]) for (const a of aclEdges(ca.acl, sCidr.first as number, sCidr.last as number)) if (!returnsOf(ca.portVerdicts(false, 4, p, a)).full) v = true;
+        inboundMayBlock.set(k, v);
       }
-      return false;
+      return v;
     };
     for (const subnets of subnetsOfVpc.values()) for (const serverSubnet of subnets) for (const clientSubnet of subnets) {
       if (clientSubnet === serverSubnet) continue;
       const client = bySubnet.get(clientSubnet)!;
-      const clientAddr = tryParseIp(client.privateIpAddresses[0].privateIpAddress)!.value as number;
+      const clientAddr = v4(client);
       if (!pairMayBlock(serverSubnet, clientSubnet, clientAddr)) continue;
       for (const members of classesBySubnet.get(serverSubnet) ?? []) {
         const server = members[0];
-        const serverAddr = tryParseIp(server.privateIpAddresses[0].privateIpAddress)!.value as number;
+        const serverAddr = v4(server);
         // cheap first: the ACLs on the response path for these two addresses, then the security groups
         if (server.groups.length && !this.engine.groupSet(server.groups).anyAllowed(false, 4, clientAddr)) continue;
         for (const protocol of [PROTO_TCP, PROTO_UDP]) {
