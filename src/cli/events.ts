@@ -177,7 +177,8 @@ export function diffText(d: TimelineDiff, from: string, to: string): string {
   for (const r of d.removed) if (r.resourceType === RULE) ruleLine('-', r);
   for (const c of d.changed) if (c.after.resourceType === RULE) loose.push(`~ rule ${ruleText(c.before.configuration)} → ${ruleText(c.after.configuration)}`);
   const nested = (id: string) => (rulesByGroup.get(id) ?? []).map((l) => `    ${l}`);
-  for (const r of d.added) if (r.resourceType !== RULE) out.push(`+ ${r.resourceType} ${nameOf(r)}`, ...nested(r.resourceId));
+  const entriesOf = (r: ResourceItem) => (r.resourceType === 'AWS::EC2::NetworkAcl' ? ((r.configuration.entries as NetworkAclEntry[]) ?? []).filter((e) => e.ruleNumber < 32767).map((e) => `    + entry ${entryText(e)}`) : []);
+  for (const r of d.added) if (r.resourceType !== RULE) out.push(`+ ${r.resourceType} ${nameOf(r)}`, ...entriesOf(r), ...nested(r.resourceId));
   for (const r of d.removed) if (r.resourceType !== RULE) out.push(`- ${r.resourceType} ${nameOf(r)}`, ...nested(r.resourceId));
   for (const c of d.changed) {
     if (c.after.resourceType === RULE) continue;
@@ -272,7 +273,7 @@ export function registerEvents(program: Command, run: (f: () => number) => void)
         const h = withCalls(opts.dataDir, (calls) => resourceHistory(calls, resource));
         if (format === 'json') process.stdout.write(toJson(h.map((x) => ({ time: x.time, eventName: x.eventName, requestId: x.requestId, exists: x.item !== undefined, configuration: x.item?.configuration }))) + '\n');
         else if (!h.length) process.stdout.write(`no call in the journal names ${resource}\n`);
-        else for (const x of h) process.stdout.write(`${x.time}  ${x.eventName}${x.item ? '' : `  (${resource} no longer exists)`}\n${x.item ? itemText(x.item, undefined, '    ').join('\n') + '\n' : ''}`);
+        else for (const x of h) process.stdout.write(`${x.time}  ${x.eventName}${x.item ? '' : `  (${resource} no longer exists)`}\n${x.item ? itemText(x.item, x.related, '    ').join('\n') + '\n' : ''}`);
         return h.length ? 0 : 1;
       }
       const at = parseTime(opts.at, now);

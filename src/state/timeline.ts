@@ -123,6 +123,8 @@ export interface HistoryItem {
   requestId: string;
   /** undefined once the resource is gone */
   item: ResourceItem | undefined;
+  /** for a security group, its rules then (keyed as in a Snapshot) */
+  related: Snapshot;
 }
 
 /**
@@ -138,7 +140,16 @@ export function resourceHistory(calls: readonly JournalCall[], resourceId: strin
     if (!JSON.stringify([e.requestParameters, e.responseElements]).includes(needle) && !c.params.some(([, v]) => v === resourceId)) return;
     const t = rp.accounts.get(c.accountId, c.regionName);
     const s = snapshot(rp.accounts, { accountId: t.accountId, regionName: t.regionName });
-    out.push({ time: c.time, eventName: c.action, requestId: c.requestId, item: findResource(s, resourceId) });
+    const item = findResource(s, resourceId);
+    const related: Snapshot = new Map();
+    if (item?.resourceType === 'AWS::EC2::SecurityGroup') {
+      for (const id of [...(item.configuration.ingress as string[]), ...(item.configuration.egress as string[])]) {
+        const k = `${item.accountId}|${item.awsRegion}|${id}`;
+        const r = s.get(k);
+        if (r) related.set(k, r);
+      }
+    }
+    out.push({ time: c.time, eventName: c.action, requestId: c.requestId, item, related });
   });
   return out;
 }
