@@ -10,6 +10,8 @@ import { audit as runAudit } from '../../src/audit/index.js';
 import { formatJson, formatOcsf, formatSarif, formatText, type ReportContext } from '../../src/audit/output.js';
 import { CHECKS } from '../../src/audit/catalog.js';
 import { load, net } from './helpers.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { generateEstate } from '../../src/scenario/generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const schemaFile = JSON.parse(readFileSync(join(here, '../fixtures/sarif/sarif-2.1.0-rtm.5.json'), 'utf8'));
@@ -68,6 +70,17 @@ describe('SARIF 2.1.0', () => {
     expect(suppressed[0].suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'app server port pool, reviewed' }]);
     const levels = new Set(run.results.map((x) => x.level));
     expect([...levels].every((l) => ['error', 'warning', 'note'].includes(l as string))).toBe(true);
+  });
+
+  it('the audit of a generated estate (IPv6, peerings, mistakes: most checks fire) validates too', () => {
+    const s = loadScenario(generateEstate({ enis: 300, seed: 4, ipv6: true, vpcs: 2 }), 'estate.yaml');
+    const r = runAudit(s.region, { nameOf: (id) => s.names.nameOf(id) });
+    expect(new Set(r.findings.map((f) => f.checkId)).size).toBeGreaterThan(8);
+    const ctx: ReportContext = { source: 'estate.yaml', accountId: s.region.accountId, region: s.region.name, failOn: r.failOn, failing: r.failing, baseline: false };
+    const validate = validator();
+    validate(formatSarif(r.findings, ctx));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(new Set(r.findings.map((f) => f.fingerprint)).size).toBe(r.findings.length);
   });
 
   it('ruleIds and fingerprints are the same from run to run', () => {
