@@ -84,6 +84,8 @@ export class FlowLogRecorder {
   /** simulated time the recording began (for NODATA of the first window) */
   private readonly started: number;
   private out: FlowRecord[] = [];
+  /** records handed out by flush() and finish() so far */
+  recordsReturned = 0;
 
   constructor(
     private readonly region: Region,
@@ -229,6 +231,7 @@ export class FlowLogRecorder {
     this.flushUntil(this.windowOf(t));
     const r = this.out;
     this.out = [];
+    this.recordsReturned += r.length;
     return r;
   }
 
@@ -242,6 +245,7 @@ export class FlowLogRecorder {
     this.flushUntil(upTo);
     const r = this.out;
     this.out = [];
+    this.recordsReturned += r.length;
     return r;
   }
 }
