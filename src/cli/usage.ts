@@ -71,7 +71,7 @@ export function usageJson(r: UsageReport): unknown {
 export async function usageCommand(paths: string[], opts: ReplayCliOptions, write: (s: string) => void): Promise<number> {
   const format = parseFormatOption(opts.format);
   const files = listFlowLogFiles(paths);
-  const cfg = openConfiguration(opts);
+  const cfg = await openConfiguration(opts);
   const session = new UsageSession(cfg.engine, cfg.names);
   const bar = progressBar('usage');
   try {
@@ -107,7 +107,7 @@ export function leastPrivilegeText(r: LeastPrivilegeResult, region: Region, name
 export async function leastPrivilegeCommand(group: string, paths: string[], opts: ReplayCliOptions, write: (s: string) => void): Promise<number> {
   const format = parseFormatOption(opts.format);
   const files = listFlowLogFiles(paths);
-  const cfg = openConfiguration(opts);
+  const cfg = await openConfiguration(opts);
   const groupId = group.startsWith('sg-') ? group : cfg.names?.groups.get(group);
   if (!groupId || !cfg.region.securityGroups.has(groupId)) throw new TargetError(`no security group '${group}' in ${cfg.label}`);
   const bar = progressBar('least-privilege');
