@@ -4,7 +4,6 @@ import { SEVERITIES, severityRank, type AuditSeverity, type Finding } from './ty
 
 export const TOOL_NAME = 'rampart';
 export const TOOL_VERSION = '0.1.0';
-const INFO_URI = 'https://github.com/rampart/rampart#audit';
 
 export interface ReportContext {
   /** the scenario (or import) the audit read, for SARIF artifact locations */
@@ -101,7 +100,6 @@ export function formatSarif(findings: Finding[], ctx: ReportContext): unknown {
     shortDescription: { text: c.title },
     fullDescription: { text: c.description },
     help: { text: `${c.description}\n\nFix: ${c.fix}`, markdown: `**${c.title}**\n\n${c.description}\n\n**Fix:** ${c.fix}` },
-    helpUri: `${INFO_URI}`,
     defaultConfiguration: { level: SARIF_LEVEL[c.severity] },
     properties: { 'security-severity': SECURITY_SEVERITY[c.severity], tags: ['security', 'aws', c.resourceType === 'AWS::EC2::NetworkAcl' ? 'network-acl' : c.resourceType === 'AWS::EC2::NetworkInterface' ? 'network-interface' : 'security-group'], precision: 'very-high', problemSeverity: c.severity },
   }));
@@ -129,7 +127,7 @@ export function formatSarif(findings: Finding[], ctx: ReportContext): unknown {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: INFO_URI, rules } },
+      tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, rules } },
       invocations: [{ executionSuccessful: true, ...(ctx.now ? {} : { endTimeUtc: new Date().toISOString() }) }],
       artifacts: [{ location: { uri: toUri(ctx.source) }, roles: ['analysisTarget'] }],
       results,

@@ -288,6 +288,15 @@ describe('interface exposure', () => {
     expect(ssh[0].severity).toBe('critical');
     expect(of(audit(net({ web: [SSH_WORLD], webSubnet: 'private' })).findings, 'RMP-ENI-001')).toEqual([]);
   });
+
+  it('RMP-ENI-001 over IPv6: SSH from ::/0 is critical, from one /32 medium; no ::/0 route, no exposure', () => {
+    const world = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "::/0" }'] })).findings, 'RMP-ENI-001');
+    expect(world.map((f) => [f.severity, f.details?.family])).toEqual([['critical', 6]]);
+    expect(world[0].message).toMatch(/tcp 22 from ::\/0/);
+    const narrow = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "2001:db8::/32" }'] })).findings, 'RMP-ENI-001');
+    expect(narrow.map((f) => f.severity)).toEqual(['medium']);
+    expect(of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "::/0" }'], webSubnet: 'private' })).findings, 'RMP-ENI-001')).toEqual([]);
+  });
 });
 
 describe('findings', () => {
