@@ -321,8 +321,8 @@ export interface FlowLog {
   logDestination?: string;
   creationTime: string;
   tags: Tag[];
-  /** what the flow log watches: a VPC, a subnet or one network interface */
-  resourceType?: 'VPC' | 'Subnet' | 'NetworkInterface';
+  /** what the flow log watches: `VPC`, `Subnet` or `NetworkInterface` (the API's FlowLogsResourceType) */
+  resourceType?: string;
   logGroupName?: string;
   deliverLogsPermissionArn?: string;
   deliverCrossAccountRole?: string;
