@@ -1,6 +1,7 @@
 // Flow-log records exactly as AWS writes them, from timelines played through the engine.
 import { describe, expect, it } from 'vitest';
 import { parseLogFormat } from '../../src/flowlogs/format.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { flowLogTcpFlags } from '../../src/flowlogs/records.js';
 import { ids, loadFlowScenario, timelineLines } from './records-fixture.js';
 
@@ -219,6 +220,37 @@ describe('flow-log formats, addresses, intervals and traffic types', () => {
 - send: { from: web, to: 10.0.1.1:67/udp }
 `, { end: 60 });
     expect(lines).toEqual([`5 ${db} - - - - - - - ${T0} ${T0 + 60} - NODATA - -`, `5 ${web} - - - - - - - ${T0} ${T0 + 60} - NODATA - -`]);
+  });
+
+  it('IPv6 flows: type IPv6, the interface\'s IPv6 address on its side', () => {
+    const s = loadScenario(`
+vpcs:
+  v6:
+    cidr: 10.9.0.0/16
+    ipv6: true
+    subnets:
+      a: { cidr: 10.9.1.0/24, az: us-east-1a, ipv6Cidr: auto }
+    securityGroups:
+      srv:
+        inbound:
+          - { protocol: tcp, ports: 443, from: "::/0" }
+        outbound:
+          - { protocol: all, to: "::/0" }
+instances:
+  client: { subnet: a, groups: [srv], ipv6: true }
+  server: { subnet: a, groups: [srv], ipv6: true }
+`, 'v6.yaml');
+    const client = s.names.endpoints.get('client')![0]!;
+    const server = s.names.endpoints.get('server')![0]!;
+    const c6 = s.region.networkInterfaces.get(client)!.ipv6Addresses[0]!;
+    const s6 = s.region.networkInterfaces.get(server)!.ipv6Addresses[0]!;
+    const lines = timelineLines(s, `
+- send: { from: client, to: server:443, ipv6: true, flags: SYN }
+`, { format: parseLogFormat('${version} ${interface-id} ${type} ${srcaddr} ${dstaddr} ${pkt-srcaddr} ${pkt-dstaddr} ${dstport} ${action} ${flow-direction}') });
+    expect(lines).toEqual([
+      `5 ${client} IPv6 ${c6} ${s6} ${c6} ${s6} 443 ACCEPT egress`,
+      `5 ${server} IPv6 ${c6} ${s6} ${c6} ${s6} 443 ACCEPT ingress`,
+    ].sort((a, b) => (a.split(' ')[1]! < b.split(' ')[1]! ? -1 : 1)));
   });
 
   it('tcp-flags keep FIN, SYN, RST and SYN-ACK only', () => {
