@@ -83,6 +83,21 @@ describe('security group checks', () => {
     expect(of(audit(net({ web: ['{ protocol: tcp, ports: 443, from: 10.0.0.0/8 }'] })).findings, 'RMP-SG-008')).toEqual([]);
   });
 
+  it('RMP-SG-008 over IPv6: wider than /48 of global space, not a /56', () => {
+    expect(of(audit(net({ web: ['{ protocol: tcp, ports: 443, from: "2001:db8::/32" }'] })).findings, 'RMP-SG-008')).toHaveLength(1);
+    expect(of(audit(net({ web: ['{ protocol: tcp, ports: 443, from: "2001:db8:1:100::/56" }'] })).findings, 'RMP-SG-008')).toEqual([]);
+  });
+
+  it('a VPC without an internet gateway: world-open SSH is reported lower, and says why', () => {
+    // no gateway, and the route table keeps only its local route
+    const text = net({ web: [SSH_WORLD] }).replace('    internetGateway: true\n', '').replace(/ {10}- \{ destination: [^\n]*target: igw \}\n/g, '');
+    expect(text).not.toMatch(/igw/);
+    const s = load(text);
+    const f = of(runChecks(s.region), 'RMP-SG-004');
+    expect(f.map((x) => x.severity)).toEqual(['medium']);
+    expect(f[0].details?.notExposedBecause).toMatch(/no internet gateway|no public IPv4/);
+  });
+
   it('RMP-SG-009 single public addresses, not private ones', () => {
     expect(of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: 52.1.2.3/32 }'] })).findings, 'RMP-SG-009')).toHaveLength(1);
     expect(of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "2600:1f18::1/128" }'] })).findings, 'RMP-SG-009')).toHaveLength(1);
@@ -267,6 +282,20 @@ ${ACL_OUT}`;
     expect(f[0].details).toMatchObject({ direction: 'outbound', protocol: 'tcp', requestPorts: '5432' });
     const ok = audit(net({ groups, acls: acl('1024-65535'), privateAcl: 'data', instances: '  db: { subnet: private, groups: [db], privateIp: 10.0.2.20 }' }));
     expect(of(ok.findings, 'RMP-NACL-003')).toEqual([]);
+  });
+
+  it('RMP-NACL-003 from the internet: a public subnet whose ACL lets HTTPS in but only part of the responses out', () => {
+    const acl = (out: string) => `      edge:
+        inbound:
+          - { rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }
+        outbound:
+          - { rule: 100, protocol: tcp, ports: ${out}, cidr: 0.0.0.0/0, action: allow }`;
+    const bad = audit(net({ web: ['{ protocol: tcp, ports: 443, from: 0.0.0.0/0 }'], acls: acl('49152-65535'), publicAcl: 'edge' }));
+    const f = of(bad.findings, 'RMP-NACL-003');
+    expect(f).toHaveLength(1);
+    expect(f[0].details).toMatchObject({ direction: 'outbound', peer: 'internet', requestPorts: '443', responseAllowedTo: '49152-61000' });
+    expect(f[0].message).toMatch(/part of the response/);
+    expect(of(audit(net({ web: ['{ protocol: tcp, ports: 443, from: 0.0.0.0/0 }'], acls: acl('1024-65535'), publicAcl: 'edge' })).findings, 'RMP-NACL-003')).toEqual([]);
   });
 
   it('RMP-NACL-004 an ACL associated with no subnet', () => {
