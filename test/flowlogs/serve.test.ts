@@ -142,7 +142,7 @@ describe('flow logs in rampart serve', () => {
     const ec2 = client();
     const a = await launch(ec2);
     const b = await launch(ec2);
-    const [ea, eb] = [a, b].map((x) => x.NetworkInterfaces![0]!.NetworkInterfaceId!);
+    const eb = b.NetworkInterfaces![0]!.NetworkInterfaceId!;
     const fl = (await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'NetworkInterface', ResourceIds: [eb], TrafficType: 'ALL', ...S3, LogFormat: '${version} ${srcaddr} ${dstaddr} ${dstport} ${packets} ${action} ${tcp-flags}' }))).FlowLogIds![0]!;
     const wl = join(dataDir, 'wl.yaml');
     writeFileSync(wl, `flows:\n  - { from: ${a.InstanceId}, to: "${eb}:8080/tcp", connections: 1, requests: 2 }\n`);
