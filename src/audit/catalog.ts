@@ -28,7 +28,7 @@ export const CHECKS: readonly CheckInfo[] = [
     description: 'Network interfaces use the VPC\'s default security group, whose rules are shared by everything that was given no group.',
     fix: 'Attach a purpose-made security group to these interfaces and remove the default group from them.' },
   { id: 'RMP-SG-003', name: 'all-traffic-from-internet', severity: 'critical', resourceType: SG, title: 'All traffic allowed from the internet',
-    description: 'An inbound rule allows every protocol and port from the whole internet (0.0.0.0/0 or ::/0, or a set of ranges covering all internet addresses).',
+    description: 'An inbound rule allows every protocol and port from the whole internet (0.0.0.0/0 or ::/0, or a prefix list whose entries cover every internet address).',
     fix: 'Replace the rule with rules for the ports the service needs, from the sources that need them.' },
   { id: 'RMP-SG-004', name: 'admin-ports-internet-ipv4', severity: 'critical', resourceType: SG, title: 'SSH/RDP open to the IPv4 internet',
     description: 'An inbound rule opens port 22 (SSH) or 3389 (RDP) over TCP, UDP or all protocols to the whole IPv4 internet.',
