@@ -23,7 +23,7 @@ const V2 = parseLogFormat(undefined);
 const SERVICE_PORTS = [22, 80, 443, 3306, 5432, 6379, 8080, 8443, 9200, 27017];
 
 /** A pool of distinct synthetic records at the estate's interfaces: requests and responses, both directions. */
-function recordPool(engine: Engine, size: number, seed: number): string[] {
+export function recordPool(engine: Engine, size: number, seed: number): string[] {
   const r = rng(seed);
   const region = engine.region;
   const enis = [...region.networkInterfaces.values()].filter((e) => e.privateIpAddresses.length > 0);

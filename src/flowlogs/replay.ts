@@ -49,8 +49,9 @@ export interface EniView {
   subnetLo: number;
   subnetHi: number;
   subnet6: { lo: bigint; hi: bigint }[];
-  /** primary private IPv4 as written in records */
+  /** primary private IPv4 as written in records, and as a number (-1 without one) */
   primaryV4: string | undefined;
+  primaryV4Value: number;
   v4: ReadonlySet<number>;
   v6: readonly bigint[];
   /** the engine's decider bound to the interface (peer outside the subnet: the ACL is consulted) */
@@ -143,7 +144,7 @@ export class FlowJudge {
         const c = parseCidr(b.ipv6CidrBlock);
         return { lo: c.first as bigint, hi: c.last as bigint };
       }),
-      primaryV4: primary?.privateIpAddress, v4: new Set(addrs.v4), v6: [...addrs.v6],
+      primaryV4: primary?.privateIpAddress, primaryV4Value: primary ? parse4(primary.privateIpAddress) : -1, v4: new Set(addrs.v4), v6: [...addrs.v6],
       decideCrossing: this.engine.interfaceDecider(id),
     };
     this.enis.set(id, v);
@@ -212,12 +213,22 @@ export class FlowJudge {
     const srcText = rec.pktSrcaddr ?? rec.srcaddr;
     const dstText = rec.pktDstaddr ?? rec.dstaddr;
     if (srcText === undefined || dstText === undefined) return false;
-    const p = this.pkt;
-    const proto = rec.protocol!;
     let egress: boolean;
     let family: Family;
     let src: number | bigint;
     let dst: number | bigint;
+    // the common case: one side is the interface's primary private IPv4 as written — only the peer is parsed
+    const own = eni.primaryV4Value;
+    if (srcText === eni.primaryV4 && (rec.flowDirection === undefined || rec.flowDirection === 'egress')) {
+      const d4 = parse4(dstText);
+      if (d4 < 0) return false;
+      return this.fill(rec, eni, true, own, d4);
+    }
+    if (dstText === eni.primaryV4 && (rec.flowDirection === undefined || rec.flowDirection === 'ingress')) {
+      const s4 = parse4(srcText);
+      if (s4 < 0) return false;
+      return this.fill(rec, eni, false, s4, own);
+    }
     const s4 = parse4(srcText);
     if (s4 >= 0) {
       const d4 = parse4(dstText);
@@ -241,6 +252,13 @@ export class FlowJudge {
       else if (eni.v6.includes(d6)) egress = false;
       else return false;
     }
+    return this.fill(rec, eni, egress, src, dst, family);
+  }
+
+  /** Fills the packet and the view (role, client, server) of a record whose direction and addresses are known. */
+  private fill(rec: FlowRecord, eni: EniView, egress: boolean, src: number | bigint, dst: number | bigint, family: Family = 4): boolean {
+    const p = this.pkt;
+    const proto = rec.protocol!;
     p.family = family;
     p.src = src;
     p.dst = dst;
