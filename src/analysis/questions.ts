@@ -4,16 +4,12 @@ import { floorIndex, floorIndexBig, formatIpv4, IPV6_MAX, NumberSet, parseCidr, 
 import type { NetworkInterface } from '../model/types.js';
 import type { StateEvent } from '../state/region.js';
 import type { Hop } from '../engine/engine.js';
-import { INTERNET_V4, Reachability, type ProtocolReach } from './reach.js';
-import { ReachMatrix } from './matrix.js';
+import { INTERNET_V4, Reachability } from './reach.js';
+import { summarize, summaryKey, type PortSummary } from './summary.js';
 
-/** Ports of several protocols, as people write them: `tcp 80,443,8000-8100; udp 53; icmp echo`. */
-export interface PortSummary {
-  protocol: number;
-  ports: NumberSet;
-  /** only some client ports get the response back (NACL return path) */
-  partial?: boolean;
-}
+export type { PortSummary };
+import { PairwiseCells, ReachMatrix } from './matrix.js';
+import { PairKernel } from './kernel.js';
 
 export function protocolName(p: number, other: number): string {
   if (p === other) return 'other protocols';
@@ -40,19 +36,6 @@ export function formatPorts(protocol: number, ports: NumberSet): string {
 
 export function formatSummary(s: PortSummary[], other: number): string {
   return s.map((x) => `${protocolName(x.protocol, other)} ${formatPorts(x.protocol, x.ports)}${x.partial ? ' (response only to part of the client ports)' : ''}`.trim()).join('; ');
-}
-
-function summarize(list: ProtocolReach[]): PortSummary[] {
-  const out: PortSummary[] = [];
-  for (const p of list) {
-    if (!p.reachable.isEmpty) out.push({ protocol: p.protocol, ports: p.reachable });
-    if (!p.partial.isEmpty) out.push({ protocol: p.protocol, ports: p.partial, partial: true });
-  }
-  return out;
-}
-
-function summaryKey(s: PortSummary[]): string {
-  return s.map((x) => `${x.protocol}:${x.ports.format()}${x.partial ? 'p' : ''}`).join('|');
 }
 
 export interface ReachRow {
@@ -156,6 +139,7 @@ export class Questions {
 
   dispose(): void {
     this.unsubscribe();
+    this.kernel4?.dispose();
     for (const m of this.matrices.values()) m.dispose();
   }
 
@@ -232,11 +216,18 @@ export class Questions {
   role(eni: NetworkInterface): string {
     // Fix (questions property test): names sorted, so one set of groups is one role whatever the interface's
     // order (classes already ignore it; rows and matrix cells keyed by role used to split in two).
-    const groups = eni.groups.map((g) => this.region.securityGroups.get(g)?.name ?? g).sort().join(',') || '(no groups)';
+    // the groups' part is remembered per groups array (an interface's list is replaced, not edited, when its
+    // groups change); group names never change
+    let groups = this.groupNames.get(eni.groups);
+    if (groups === undefined) {
+      groups = eni.groups.map((g) => this.region.securityGroups.get(g)?.name ?? g).sort().join(',') || '(no groups)';
+      this.groupNames.set(eni.groups, groups);
+    }
     const s = this.region.subnets.get(eni.subnetId);
     const subnet = s?.tags.find((t) => t.key === 'Name')?.value ?? eni.subnetId;
     return `${groups} @ ${subnet}`;
   }
+  private readonly groupNames = new WeakMap<readonly string[], string>();
 
   private globalEdges(): Float64Array {
     const pts = new Set<number>([0]);
@@ -325,6 +316,7 @@ export class Questions {
    * reaching it (`inbound`) or destinations it reaches. One representative per class decides for the class.
    */
   private peerRows(eni: NetworkInterface, inbound: boolean, family: Family): ReachRow[] {
+    if (family === 4) return this.peerRows4(eni, inbound);
     const ownKey = this.classKey(eni);
     const rows = new Map<string, ReachRow>();
     for (const [key, members] of this.classes()) {
@@ -338,7 +330,52 @@ export class Questions {
       row.networkInterfaceIds.push(...others.map((m) => m.id));
       rows.set(rk, row);
     }
-    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role));
+    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role) || summaryKey(a.ports).localeCompare(summaryKey(b.ports)));
+  }
+
+  private kernel4: PairKernel | undefined;
+  private kernelVersion = -1;
+  /** role names of the kernel's classes, as they are first needed */
+  private kernelRoles: string[] = [];
+  /** interface id -> its class's index in the kernel */
+  private readonly kernelIndex = new Map<string, number>();
+
+  /** The IPv4 pair kernel over the current classes. */
+  private kernel(): PairKernel {
+    const classes = this.classes();
+    this.kernel4 ??= new PairKernel(this.reach);
+    if (this.kernelVersion !== this.classesVersion) {
+      this.kernel4.setClasses([...classes.values()]);
+      this.kernelRoles = [];
+      this.kernelIndex.clear();
+      this.kernel4.classList().forEach((c, i) => {
+        for (const m of c.members) this.kernelIndex.set(m.id, i);
+      });
+      this.kernelVersion = this.classesVersion;
+    }
+    return this.kernel4;
+  }
+
+  /** peerRows over IPv4: one column (or row) of the kernel, swept once. */
+  private peerRows4(eni: NetworkInterface, inbound: boolean): ReachRow[] {
+    const k = this.kernel();
+    const own = this.kernelIndex.get(eni.id);
+    if (own === undefined) return []; // no IPv4 address: nothing reaches it, it reaches nothing
+    const list = k.classList();
+    const rows = new Map<string, ReachRow>();
+    const add = (c: number, r: number) => {
+      const members = list[c].members;
+      const others = c === own ? members.filter((m) => m.id !== eni.id) : members;
+      if (others.length === 0) return;
+      const role = c === own ? this.role(others[0]) : (this.kernelRoles[c] ??= this.role(others[0]));
+      const rk = `${role}|${r}`;
+      let row = rows.get(rk);
+      if (row === undefined) rows.set(rk, (row = { role, networkInterfaceIds: [], ports: k.results[r] }));
+      for (const m of others) row.networkInterfaceIds.push(m.id);
+    };
+    if (inbound) k.column(own, add);
+    else k.row(own, add);
+    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role) || summaryKey(a.ports).localeCompare(summaryKey(b.ports)));
   }
 
   /** Everything that can open connections to an interface: interfaces grouped by role, and the internet. */
@@ -382,40 +419,13 @@ export class Questions {
     const key = `${[...dst.groups].sort().join(',')}|${dst.subnetId}|${dst.vpcId}`;
     const cached = this.exposureCache.get(key);
     if (cached) return cached.atoms;
-    const pub = tryParseIp(pubText)!.value as number;
-    // cut the internet at every edge that can matter: the interface's rules, its subnet's ACL and routes
-    const pts = new Set<number>();
-    const add = (text: string) => {
-      const c = parseCidr(text);
-      if (c.family !== 4) return;
-      pts.add(c.first as number);
-      if ((c.last as number) < 0xffffffff) pts.add((c.last as number) + 1);
-    };
-    for (const g of dst.groups) {
-      for (const r of this.region.groupRules(g, false)) {
-        if (r.peer.kind === 'cidr4') add(r.peer.cidr);
-        if (r.peer.kind === 'prefixList') for (const e of this.region.prefixLists.get(r.peer.prefixListId)?.entries ?? []) add(e.cidr);
-      }
-    }
-    for (const e of this.region.subnetNetworkAcl(dst.subnetId).entries) if (e.cidrBlock) add(e.cidrBlock);
-    for (const r of this.region.subnetRouteTable(dst.subnetId).routes) if (r.destinationCidrBlock) add(r.destinationCidrBlock);
-    // Fix (questions property test): the estate's own public addresses are atoms of their own. A response to one
-    // of them goes back in to that interface, not to the internet, so an atom whose first address was one lost
-    // its whole row (exposure said nothing for the rest of the atom).
-    for (const e of this.region.networkInterfaces.values()) for (const p of e.privateIpAddresses) if (p.association) add(`${p.association.publicIp}/32`);
-    const cuts = [...pts].sort((a, b) => a - b);
+    const k = this.kernel();
+    const j = this.kernelIndex.get(dst.id);
     const atoms: { lo: number; hi: number; ports: PortSummary[] }[] = [];
-    for (const range of this.internet().ranges) {
-      const starts = [range.lo, ...cuts.filter((c) => c > range.lo && c <= range.hi)];
-      for (let i = 0; i < starts.length; i++) {
-        const lo = starts[i];
-        const hi = i + 1 < starts.length ? starts[i + 1] - 1 : range.hi;
-        if (!this.reach.ingressPossible(dst, 4, lo)) continue;
-        const list = this.reach.allProtocols({ kind: 'internet' }, 4, lo, pub);
-        const ports = summarize(list);
-        if (ports.length) atoms.push({ lo, hi, ports });
-      }
-    }
+    // Fix (questions property test): the estate's own public addresses are not "the internet" (this.internet()
+    // leaves them out): a response to one of them goes back in to that interface, so an atom whose first address
+    // was one lost its whole row.
+    if (j !== undefined) for (const a of k.internetAtoms(j, this.internet())) atoms.push({ lo: a.lo, hi: a.hi, ports: k.results[a.result] });
     this.exposureCache.set(key, { atoms });
     return atoms;
   }
@@ -483,41 +493,175 @@ export class Questions {
   matrixOf(family: Family = 4): ReachMatrix {
     let m = this.matrices.get(family);
     if (!m) {
-      m = new ReachMatrix(this.reach, () => this.classes(), () => this.classesVersion, (src, dst) => {
-        const p = this.reach.pair(src.id, dst.id, family);
-        return p ? summarize(p.protocols) : [];
-      }, family);
+      const source = family === 4 ? new PairKernel(this.reach) : new PairwiseCells(this.reach, family);
+      m = new ReachMatrix(this.reach, () => this.classes(), () => this.classesVersion, source, family);
       this.matrices.set(family, m);
     }
     return m;
   }
 
+  /**
+   * All pairs, by role, in a compact form: cell k goes from role roles[from[k]] to roles[to[k]] with the ports
+   * results[result[k]], between fromInterfaces[k] and toInterfaces[k] interfaces; cells are ordered by source
+   * role, destination role (names in code-point order), then ports. A large estate has millions of cells: they
+   * are aggregated in typed arrays, and objects are made only when asked for (matrix(), cellAt()).
+   */
+  roleMatrix(family: Family = 4): RoleMatrix {
+    const { classes, n, ids, results } = this.matrixOf(family).refresh();
+    const names = classes.map((c) => this.role(c.members[0]));
+    const roles = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rank = new Map(roles.map((r, k) => [r, k]));
+    const roleOf = Int32Array.from(names, (r) => rank.get(r)!);
+    const R = roles.length;
+    const byRole: number[][] = roles.map(() => []);
+    classes.forEach((_, i) => byRole[roleOf[i]].push(i));
+    const sizes = Int32Array.from(classes, (c) => c.members.length);
+    const resultOrder = results.map((r, k) => ({ k, key: summaryKey(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const resultRank = new Int32Array(results.length);
+    resultOrder.forEach((x, pos) => (resultRank[x.k] = pos));
+    // at most one cell per non-empty (source, destination) pair: one allocation of the right size
+    let nonEmpty = 0;
+    for (let k = 0; k < ids.length; k++) if (ids[k] !== 0) nonEmpty++;
+    const cells = new CellColumns(nonEmpty);
+    // per source role, the first cell made for it in the current destination role (valid while stamp = to);
+    // further cells of the same pair of roles (other answers) follow in a chain: no maps in the hot loop
+    const stamp = new Int32Array(R).fill(-1);
+    const first = new Int32Array(R);
+    // one destination role at a time (the store is column-major). Fix (questions property test): each class
+    // counts once per side; adding sizes at every (row, column) counted a destination class again for every
+    // source class of the same role (2 web × 2 db showed 4×4).
+    const cellOf = (from: number, to: number, r: number): number => {
+      let c = stamp[from] === to ? first[from] : -1;
+      while (c >= 0 && cells.result[c] !== r) c = cells.next[c];
+      if (c < 0) {
+        c = cells.add(from, to, r, stamp[from] === to ? first[from] : -1);
+        stamp[from] = to;
+        first[from] = c;
+      }
+      return c;
+    };
+    for (let to = 0; to < R; to++) {
+      const dests = byRole[to];
+      // destination by destination: cells, and each destination class counted once per cell
+      for (const j of dests) {
+        const base = j * n;
+        for (let i = 0; i < n; i++) {
+          const r = ids[base + i];
+          if (r === 0) continue;
+          const c = cellOf(roleOf[i], to, r);
+          if (cells.lastTo[c] !== j) {
+            cells.lastTo[c] = j;
+            cells.toInterfaces[c] += sizes[j];
+          }
+          if (dests.length === 1) cells.fromInterfaces[c] += sizes[i];
+        }
+      }
+      if (dests.length === 1) continue;
+      // several destination classes: source by source, so each source class is counted once per cell
+      for (let i = 0; i < n; i++) {
+        for (const j of dests) {
+          const r = ids[j * n + i];
+          if (r === 0) continue;
+          const c = cellOf(roleOf[i], to, r);
+          if (cells.lastFrom[c] !== i) {
+            cells.lastFrom[c] = i;
+            cells.fromInterfaces[c] += sizes[i];
+          }
+        }
+      }
+    }
+    // order: a counting sort by source role (cells of one source role were made in destination order), then
+    // the rare runs of one pair of roles with several answers by ports
+    const size = cells.size;
+    const start = new Int32Array(R + 1);
+    for (let c = 0; c < size; c++) start[cells.from[c] + 1]++;
+    for (let k = 0; k < R; k++) start[k + 1] += start[k];
+    const order = new Int32Array(size);
+    const fill = start.slice(0, R);
+    for (let c = 0; c < size; c++) order[fill[cells.from[c]]++] = c;
+    for (let k = 0; k < size; ) {
+      let e = k + 1;
+      while (e < size && cells.from[order[e]] === cells.from[order[k]] && cells.to[order[e]] === cells.to[order[k]]) e++;
+      // insertion sort of the run (short: one pair of roles rarely has more than a few answers)
+      for (let x = k + 1; x < e; x++) {
+        const v = order[x];
+        let y = x - 1;
+        while (y >= k && resultRank[cells.result[order[y]]] > resultRank[cells.result[v]]) {
+          order[y + 1] = order[y];
+          y--;
+        }
+        order[y + 1] = v;
+      }
+      k = e;
+    }
+    return {
+      roles, results, size, order,
+      from: cells.from, to: cells.to, result: cells.result, fromInterfaces: cells.fromInterfaces, toInterfaces: cells.toInterfaces,
+    };
+  }
+
   /** All pairs, by role: one cell per (source role, destination role) that can talk, with the ports. */
   matrix(family: Family = 4): MatrixCell[] {
-    const { classes, cells } = this.matrixOf(family).refresh();
-    const out = new Map<string, MatrixCell>();
-    // Fix (questions property test): count each class once per side. Adding the sizes at every (row, column) of a
-    // cell counted a destination class again for every source class of the same role (2 web × 2 db showed 4×4).
-    const sides = new Map<string, { from: Set<number>; to: Set<number> }>();
-    cells.forEach((row, i) => {
-      const from = this.role(classes[i].members[0]);
-      for (const [j, ports] of row) {
-        const to = this.role(classes[j].members[0]);
-        const key = `${from}|${to}|${summaryKey(ports)}`;
-        if (!out.has(key)) {
-          out.set(key, { from, to, fromInterfaces: 0, toInterfaces: 0, ports });
-          sides.set(key, { from: new Set(), to: new Set() });
-        }
-        sides.get(key)!.from.add(i);
-        sides.get(key)!.to.add(j);
-      }
-    });
-    for (const [key, c] of out) {
-      const side = sides.get(key)!;
-      for (const i of side.from) c.fromInterfaces += classes[i].members.length;
-      for (const j of side.to) c.toInterfaces += classes[j].members.length;
-    }
-    return [...out.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    const m = this.roleMatrix(family);
+    const out: MatrixCell[] = new Array(m.size);
+    for (let k = 0; k < m.size; k++) out[k] = cellAt(m, k);
+    return out;
+  }
+}
+
+/**
+ * The role matrix in typed arrays (see Questions.roleMatrix). The cell arrays are in the order cells were made;
+ * `order[k]` is the index of the k-th cell in reading order (source role, destination role, ports).
+ */
+export interface RoleMatrix {
+  roles: string[];
+  results: PortSummary[][];
+  size: number;
+  order: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  result: Int32Array;
+  fromInterfaces: Int32Array;
+  toInterfaces: Int32Array;
+}
+
+/** Cell k of a role matrix as an object. */
+export function cellAt(m: RoleMatrix, k: number): MatrixCell {
+  const c = m.order[k];
+  return { from: m.roles[m.from[c]], to: m.roles[m.to[c]], fromInterfaces: m.fromInterfaces[c], toInterfaces: m.toInterfaces[c], ports: m.results[m.result[c]] };
+}
+
+/** Columns of cells under construction (capacity: the number of non-empty pairs, which bounds the cells). */
+class CellColumns {
+  size = 0;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly result: Int32Array;
+  readonly next: Int32Array;
+  readonly lastTo: Int32Array;
+  readonly lastFrom: Int32Array;
+  readonly fromInterfaces: Int32Array;
+  readonly toInterfaces: Int32Array;
+  constructor(capacity: number) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+    this.result = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.lastTo = new Int32Array(capacity);
+    this.lastFrom = new Int32Array(capacity);
+    this.fromInterfaces = new Int32Array(capacity);
+    this.toInterfaces = new Int32Array(capacity);
+  }
+
+  add(from: number, to: number, result: number, next: number): number {
+    const c = this.size++;
+    this.from[c] = from;
+    this.to[c] = to;
+    this.result[c] = result;
+    this.next[c] = next;
+    this.lastTo[c] = -1;
+    this.lastFrom[c] = -1;
+    return c;
   }
 }
 

@@ -75,7 +75,7 @@ export class Reachability {
   /** the number standing for "every protocol no rule names" */
   readonly otherProtocol: number;
   readonly ephemeral: { lo: number; hi: number };
-  private readonly ephemeralSet: NumberSet;
+  readonly ephemeralSet: NumberSet;
 
   constructor(
     readonly engine: Engine,
@@ -206,36 +206,9 @@ export class Reachability {
     if (fwd.to.kind === 'aws-service') return { ...empty, returns: true, reachable: fwd.ports };
     const responder: FlowEndpoint = fwd.to.kind === 'eni' ? { kind: 'eni', networkInterfaceId: fwd.to.networkInterfaceId } : { kind: 'internet' };
     const bp = (back.path ??= this.path(responder, family, fwd.deliveredDst, fwd.deliveredSrc, true));
-    const backResult = { ports: this.applyPath(bp, family, protocol), to: bp.to };
     // the response must come back to the sender
-    const home = from.kind === 'internet' ? backResult.to?.kind === 'internet' : backResult.to?.kind === 'eni' && backResult.to.networkInterfaceId === from.networkInterfaceId;
-    if (!home) return { ...empty, returnPorts: NumberSet.EMPTY };
-    if (protocol === PROTO_TCP || protocol === PROTO_UDP) {
-      const returnPorts = this.inter(backResult.ports, this.ephemeralSet);
-      const full = returnPorts.equals(this.ephemeralSet);
-      return { protocol, forward: fwd.ports, returnPorts, returns: !returnPorts.isEmpty, reachable: full ? fwd.ports : NumberSet.EMPTY, partial: full || returnPorts.isEmpty ? NumberSet.EMPTY : fwd.ports };
-    }
-    if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
-      // a query (echo, timestamp…) is answered with its reply type and the same code; other types come back as
-      // they went (the engine's reversePacket): key t·256+c works when the reply key comes back
-      const r: { lo: number; hi: number }[] = [];
-      const types = new Set<number>();
-      for (const range of fwd.ports.ranges) for (let t = range.lo >> 8; t <= range.hi >> 8; t++) types.add(t);
-      for (const t of types) {
-        const rt = REPLY[protocol][t] ?? t;
-        const codesFwd = fwd.ports.intersect(NumberSet.range(t * 256, t * 256 + 255));
-        const codesBack = backResult.ports.intersect(NumberSet.range(rt * 256, rt * 256 + 255));
-        for (const c of codesFwd.ranges) for (const d of codesBack.ranges) {
-          const lo = Math.max(c.lo - t * 256, d.lo - rt * 256);
-          const hi = Math.min(c.hi - t * 256, d.hi - rt * 256);
-          if (lo <= hi) r.push({ lo: t * 256 + lo, hi: t * 256 + hi });
-        }
-      }
-      const reachable = NumberSet.of(r);
-      return { protocol, forward: fwd.ports, returns: !backResult.ports.isEmpty, reachable, partial: NumberSet.EMPTY };
-    }
-    const ok = !backResult.ports.isEmpty;
-    return { protocol, forward: fwd.ports, returns: ok, reachable: ok ? fwd.ports : NumberSet.EMPTY, partial: NumberSet.EMPTY };
+    const home = from.kind === 'internet' ? bp.to?.kind === 'internet' : bp.to?.kind === 'eni' && bp.to.networkInterfaceId === from.networkInterfaceId;
+    return combineProtocol(protocol, fwdPorts, home ? this.applyPath(bp, family, protocol) : undefined, this.ephemeralSet);
   }
 
   /** protocolReach for every analysed protocol at once, walking the request and response paths once. */
@@ -293,6 +266,43 @@ export class Reachability {
     return sa.publicOf.get(sa.v4[0]);
   }
 
+}
+
+/**
+ * The end-to-end outcome of one protocol, from the request ports that get through (`fwd`) and the ports (ICMP
+ * keys) the response path lets through back to the sender (`back`; undefined when the response cannot come back
+ * to the sender at all). TCP/UDP responses go to the client's ephemeral ports; an ICMP query's reply has its
+ * reply type and the same code; other protocols come back when anything does.
+ */
+export function combineProtocol(protocol: number, fwd: NumberSet, back: NumberSet | undefined, ephemeralSet: NumberSet): ProtocolReach {
+  const empty: ProtocolReach = { protocol, forward: fwd, returns: false, reachable: NumberSet.EMPTY, partial: NumberSet.EMPTY };
+  if (fwd.isEmpty) return empty;
+  if (back === undefined) return { ...empty, returnPorts: NumberSet.EMPTY };
+  if (protocol === PROTO_TCP || protocol === PROTO_UDP) {
+    const returnPorts = back.intersect(ephemeralSet);
+    const full = returnPorts.equals(ephemeralSet);
+    return { protocol, forward: fwd, returnPorts, returns: !returnPorts.isEmpty, reachable: full ? fwd : NumberSet.EMPTY, partial: full || returnPorts.isEmpty ? NumberSet.EMPTY : fwd };
+  }
+  if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
+    // a query (echo, timestamp…) is answered with its reply type and the same code; other types come back as
+    // they went (the engine's reversePacket): key t·256+c works when the reply key comes back
+    const r: { lo: number; hi: number }[] = [];
+    const types = new Set<number>();
+    for (const range of fwd.ranges) for (let t = range.lo >> 8; t <= range.hi >> 8; t++) types.add(t);
+    for (const t of types) {
+      const rt = REPLY[protocol][t] ?? t;
+      const codesFwd = fwd.intersect(NumberSet.range(t * 256, t * 256 + 255));
+      const codesBack = back.intersect(NumberSet.range(rt * 256, rt * 256 + 255));
+      for (const c of codesFwd.ranges) for (const d of codesBack.ranges) {
+        const lo = Math.max(c.lo - t * 256, d.lo - rt * 256);
+        const hi = Math.min(c.hi - t * 256, d.hi - rt * 256);
+        if (lo <= hi) r.push({ lo: t * 256 + lo, hi: t * 256 + hi });
+      }
+    }
+    return { protocol, forward: fwd, returns: !back.isEmpty, reachable: NumberSet.of(r), partial: NumberSet.EMPTY };
+  }
+  const ok = !back.isEmpty;
+  return { protocol, forward: fwd, returns: ok, reachable: ok ? fwd : NumberSet.EMPTY, partial: NumberSet.EMPTY };
 }
 
 const REPLY: Record<number, Record<number, number>> = { 1: { 8: 0, 13: 14, 15: 16, 17: 18 }, 58: { 128: 129 } };

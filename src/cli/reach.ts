@@ -137,7 +137,10 @@ export function reachMatrix(ctx: ReachContext, opts: { json?: boolean; ipv6?: bo
   const cells = ctx.q.matrix(opts.ipv6 ? 6 : 4);
   if (opts.json) return toJson(cells.map((c) => ({ ...c, ports: summaryJson(c.ports, ctx.reach.otherProtocol) })));
   if (cells.length === 0) return 'no interface can reach another';
-  const w = Math.min(48, Math.max(...cells.map((c) => c.from.length)));
+  // a loop, not Math.max(...): a large estate has more cells than a call can take arguments
+  let w = 0;
+  for (const c of cells) w = Math.max(w, c.from.length);
+  w = Math.min(48, w);
   return cells.map((c) => `${c.from.padEnd(w)} → ${c.to}  (${c.fromInterfaces}→${c.toInterfaces})\n    ${formatSummary(c.ports, ctx.reach.otherProtocol)}`).join('\n');
 }
 

@@ -140,6 +140,14 @@ export class CompiledAcl {
     return family === 4 ? lookup4(t.t4!, peer as number) : lookup6(t.t6!, peer as bigint);
   }
 
+  /** The compiled atom table of a direction and protocol (IPv4): address -> port verdicts (for analyses). */
+  table4(egress: boolean, protocol: number): Table4<PortVerdicts> {
+    const key = ((egress ? 2 : 0) + 0) * 256 + (protocol & 255);
+    let t = this.tables[key];
+    if (t === undefined) t = this.tables[key] = this.compile(egress, 4, protocol);
+    return t.t4!;
+  }
+
   private compile(egress: boolean, family: Family, protocol: number): ProtoAcl {
     const entries = this.acl.entries
       .filter((e) => e.egress === egress && entryFamily(e) === family)

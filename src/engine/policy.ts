@@ -211,6 +211,14 @@ export class CompiledGroupSet {
     return family === 4 ? lookup4(pol.t4!, peer as number) : lookup6(pol.t6!, peer as bigint);
   }
 
+  /** The compiled atom table of a direction and protocol (IPv4): address -> allowed ports (for analyses). */
+  table4(egress: boolean, protocol: number): Table4<PortMatcher> {
+    const key = ((egress ? 2 : 0) + 0) * 256 + (protocol & 255);
+    let pol = this.policies[key];
+    if (pol === undefined) pol = this.policies[key] = this.compile(egress, 4, protocol);
+    return pol.t4!;
+  }
+
   private anyTables: (Table4<boolean> | Table6<boolean> | undefined)[] = [undefined, undefined, undefined, undefined];
 
   /** Whether any rule of a direction, of any protocol, matches a peer address (a quick test for analyses). */

@@ -31,6 +31,17 @@ export class CompiledRoutes {
     this.candidates = c;
   }
 
+  /** Where the IPv4 routes' ranges start and end (for analyses that cut the address space at every edge). */
+  edges4(): number[] {
+    const out: number[] = [];
+    for (const c of this.candidates) {
+      if (c.family !== 4) continue;
+      out.push(c.lo as number);
+      if ((c.hi as number) < 0xffffffff) out.push((c.hi as number) + 1);
+    }
+    return out;
+  }
+
   lookup(family: Family, addr: number | bigint): Route | undefined {
     for (const c of this.candidates) if (c.family === family && addr >= c.lo && addr <= c.hi) return c.route;
     return undefined;
