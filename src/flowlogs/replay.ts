@@ -501,7 +501,8 @@ export class ReplaySession {
 
   private label(id: string): string {
     const region = this.judge.engine.region;
-    const n = this.names?.nameOf(id) ?? region.networkInterfaces.get(id)?.tags.find((t) => t.key === 'Name')?.value;
+    const res = region.networkInterfaces.get(id) ?? region.networkAcls.get(id) ?? region.securityGroups.get(id);
+    const n = this.names?.nameOf(id) ?? (res && 'name' in res ? res.name : undefined) ?? res?.tags.find((t) => t.key === 'Name')?.value;
     return n ? `${n} (${id})` : id;
   }
 
@@ -528,10 +529,10 @@ export class ReplaySession {
     let reason: string;
     if (ex.component === 'network-acl') {
       reason = ex.entry
-        ? `network ACL ${ex.resourceId} ${dir(ex.egress)} entry #${ex.entry.ruleNumber >= 32767 ? '*' : ex.entry.ruleNumber} ${ex.entry.ruleAction === 'allow' ? 'allows' : 'denies'} the ${ex.side}`
-        : `network ACL ${ex.resourceId} ${dir(ex.egress)} ${v === ACCEPT ? 'allows' : 'denies'} the ${ex.side}`;
-    } else if (v === REJECT) reason = `no ${dir(ex.egress)} rule of ${(ex.groups ?? []).join(', ')} allows the ${ex.side}`;
-    else reason = `${dir(ex.egress)} rule${(ex.rules ?? []).length > 1 ? 's' : ''} ${(ex.rules ?? []).map((r) => r.id).join(', ') || '(none)'} of ${(ex.groups ?? []).join(', ')} allow${(ex.rules ?? []).length > 1 ? '' : 's'} the ${ex.side}`;
+        ? `network ACL ${this.label(ex.resourceId)} ${dir(ex.egress)} entry #${ex.entry.ruleNumber >= 32767 ? '*' : ex.entry.ruleNumber} ${ex.entry.ruleAction === 'allow' ? 'allows' : 'denies'} the ${ex.side}`
+        : `network ACL ${this.label(ex.resourceId)} ${dir(ex.egress)} ${v === ACCEPT ? 'allows' : 'denies'} the ${ex.side}`;
+    } else if (v === REJECT) reason = `no ${dir(ex.egress)} rule of ${(ex.groups ?? []).map((g) => this.label(g)).join(', ')} allows the ${ex.side}`;
+    else reason = `${dir(ex.egress)} rule${(ex.rules ?? []).length > 1 ? 's' : ''} ${(ex.rules ?? []).map((r) => r.id).join(', ') || '(none)'} of ${(ex.groups ?? []).map((g) => this.label(g)).join(', ')} allow${(ex.rules ?? []).length > 1 ? '' : 's'} the ${ex.side}`;
     const direction = view.egress ? 'egress' : 'ingress';
     const key = `${newAction}|${view.pkt.protocol}|${client}|${server}|${view.servicePort}|${view.eni.id}|${direction}|${reason}`;
     let g = this.groups.get(key);

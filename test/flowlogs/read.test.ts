@@ -75,7 +75,7 @@ describe('rampart replay', () => {
     const status = await replayCommand([root], { against: after }, (s) => (out += s));
     expect(status).toBe(1);
     expect(out).toMatch(/would reject 3 flow records \(9 packets, [\d.]+ \w?B; accepted before\) from 10\.0\.3\.0\/24 \(subnet app\) \(2 addresses\) to db \(eni-[0-9a-f]+\):5432\/tcp, seen 2026-01-01 00:00 → 2026-01-01 00:01 UTC/);
-    expect(out).toMatch(/ at db \(eni-[0-9a-f]+\) ingress: no inbound rule of sg-[0-9a-f]+ allows the request/);
+    expect(out).toMatch(/ at db \(eni-[0-9a-f]+\) ingress: no inbound rule of prod\/db \(sg-[0-9a-f]+\) allows the request/);
     out = '';
     expect(await replayCommand([root], { against: after, json: true }, (s) => (out += s))).toBe(1);
     const j = JSON.parse(out);

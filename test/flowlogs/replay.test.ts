@@ -77,10 +77,10 @@ describe('replay', () => {
     expect(toDb).toHaveLength(1);
     expect(toDb[0].client).toBe('10.0.3.0/24 (subnet app)');
     expect(toDb[0].distinctClients).toBe(2);
-    expect(toDb[0].reason).toMatch(/^no inbound rule of sg-[0-9a-f]+ allows the request$/);
+    expect(toDb[0].reason).toMatch(/^no inbound rule of prod\/db \(sg-[0-9a-f]+\) allows the request$/);
     // app→db twice (at 0 s and 90 s, two capture windows) and app2→db once: the SYN window records and the data
     expect(toDb[0].records).toBe(3);
     const responses = g.filter((x) => x.newAction === 'REJECT' && x.direction === 'egress' && x.server.startsWith('db ('));
-    expect(responses.map((x) => x.reason)).toEqual([expect.stringMatching(/^no inbound rule of sg-[0-9a-f]+ allows the request$/)]);
+    expect(responses.map((x) => x.reason)).toEqual([expect.stringMatching(/^no inbound rule of prod\/db \(sg-[0-9a-f]+\) allows the request$/)]);
   });
 });
