@@ -97,3 +97,32 @@ describe('replay --server', () => {
     await expect(replayCommand([file], { server: 'http://127.0.0.1:1' }, () => {})).rejects.toThrow(/cannot read the state/);
   });
 });
+
+describe('replay --data-dir', () => {
+  it('judges against the state a data directory held at a past time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-dd-'));
+    const srv = await startServer({ port: 0, dataDir: dir });
+    try {
+      const c = new EC2Client({ endpoint: srv.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
+      const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
+      const sub = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.2.1.0/24' }))).Subnet!.SubnetId!;
+      const g = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'api', Description: 'api', VpcId: vpc }))).GroupId!;
+      const rule = (await c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }))).SecurityGroupRules![0].SecurityGroupRuleId!;
+      const eni = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: sub, Groups: [g], PrivateIpAddress: '10.2.1.5' }))).NetworkInterface!.NetworkInterfaceId!;
+      await new Promise((r) => setTimeout(r, 20));
+      const before = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 20));
+      await c.send(new RevokeSecurityGroupIngressCommand({ GroupId: g, SecurityGroupRuleIds: [rule] }));
+      const file = join(dir, 'flows.log');
+      writeFileSync(file, `2 ${eni} 192.0.2.9 10.2.1.5 50000 8443 6 3 180 1767225600 1767225660 ACCEPT OK\n2 ${eni} 10.2.1.5 192.0.2.9 8443 50000 6 3 180 1767225600 1767225660 ACCEPT OK\n`);
+      let out = '';
+      expect(await replayCommand([file], { dataDir: dir, at: before, format: F.logFormat }, (s) => (out += s))).toBe(0);
+      expect(out).toContain('2 unchanged');
+      out = '';
+      expect(await replayCommand([file], { dataDir: dir, format: F.logFormat }, (s) => (out += s))).toBe(1);
+      expect(out).toContain('2 would change (2 ACCEPT → REJECT');
+    } finally {
+      await srv.close();
+    }
+  }, 30_000);
+});
