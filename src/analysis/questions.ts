@@ -340,6 +340,11 @@ export class Questions {
   /** interface id -> its class's index in the kernel */
   private readonly kernelIndex = new Map<string, number>();
 
+  /** Builds the classes and their address index ahead of the first question (what every question needs first). */
+  index(): void {
+    this.kernel();
+  }
+
   /** The IPv4 pair kernel over the current classes. */
   private kernel(): PairKernel {
     const classes = this.classes();
