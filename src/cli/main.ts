@@ -19,6 +19,7 @@ import { registerTraffic } from './traffic.js';
 import { registerReplay } from './replay.js';
 import { registerUsage } from './usage.js';
 import { registerAudit } from './audit.js';
+import { registerImport } from './import.js';
 import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
@@ -310,6 +311,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerUsage(program, run);
   registerTraffic(program, run);
   registerAudit(program, run);
+  registerImport(program, run);
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   return program;
 }
