@@ -185,9 +185,11 @@ export async function forEachFlowRecord(files: readonly FlowLogFile[], visit: (r
         let readBytes = 0;
         raw.on('data', (b: Buffer | string) => {
           readBytes += b.length;
-          opts.onProgress?.(doneBefore + readBytes, total);
         });
-        for await (const chunk of raw.pipe(createGunzip({ chunkSize: 1 << 16 })) as AsyncIterable<Buffer>) onChunk(chunk);
+        for await (const chunk of raw.pipe(createGunzip({ chunkSize: 1 << 16 })) as AsyncIterable<Buffer>) {
+          onChunk(chunk);
+          opts.onProgress?.(doneBefore + readBytes, total);
+        }
       }
     } catch (e) {
       if (e instanceof FlowLogInputError) throw e;
