@@ -1,10 +1,10 @@
 // The questions people ask, answered exactly from the reachability walk: who can reach X, what can X reach,
 // what is exposed to the internet, the all-pairs matrix by role, and what a change opens or closes.
-import { floorIndex, floorIndexBig, formatIpv4, IPV6_MAX, NumberSet, parseCidr, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
+import { BigSet, floorIndex, floorIndexBig, formatIpv4, formatIpv6, IPV6_MAX, NumberSet, parseCidr, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, tryParseIp, type Family } from '../net/index.js';
 import type { NetworkInterface } from '../model/types.js';
 import type { StateEvent } from '../state/region.js';
 import type { Hop } from '../engine/engine.js';
-import { INTERNET_V4, Reachability } from './reach.js';
+import { INTERNET_V4, INTERNET_V6, Reachability } from './reach.js';
 import { summarize, summaryKey, type PortSummary } from './summary.js';
 
 export type { PortSummary };
@@ -59,6 +59,8 @@ export interface ExposureRow {
 
 export interface ExposureFinding {
   networkInterfaceId: string;
+  /** 4: reached at its public IPv4 (or Elastic IP); 6: at its global IPv6 address */
+  family: Family;
   publicAddress: string;
   /** the worst of its rows */
   severity: Severity;
@@ -108,6 +110,45 @@ function groupAtoms(atoms: { lo: number; hi: number; ports: PortSummary[] }[]): 
     by.set(k, e);
   }
   return [...by.values()];
+}
+
+/** The part of a set of addresses within [lo, hi] (binary search: the set may hold thousands of ranges). */
+function sliceBig(set: BigSet, lo: bigint, hi: bigint): BigSet {
+  const r = set.ranges;
+  let a = 0;
+  let b = r.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (r[m].hi < lo) a = m + 1;
+    else b = m;
+  }
+  const out: { lo: bigint; hi: bigint }[] = [];
+  for (let k = a; k < r.length && r[k].lo <= hi; k++) out.push({ lo: r[k].lo > lo ? r[k].lo : lo, hi: r[k].hi < hi ? r[k].hi : hi });
+  return BigSet.of(out);
+}
+
+/** IPv6 ranges as the fewest CIDR blocks. */
+function rangesToCidrs6(set: BigSet): string[] {
+  const out: string[] = [];
+  for (const r of set.ranges) {
+    let lo = r.lo;
+    while (lo <= r.hi) {
+      let bits = 0;
+      while (bits < 128 && (lo & ((1n << BigInt(bits + 1)) - 1n)) === 0n && lo + (1n << BigInt(bits + 1)) - 1n <= r.hi) bits++;
+      out.push(`${formatIpv6(lo)}/${128 - bits}`);
+      lo += 1n << BigInt(bits);
+    }
+  }
+  return out;
+}
+
+/** IPv6 sources as people read them: `::/0` for the whole IPv6 internet, CIDRs, or `::/0 except …`. */
+function describeSources6(set: BigSet, internet: BigSet): string[] {
+  if (set.equals(internet)) return ['::/0'];
+  const direct = rangesToCidrs6(set);
+  const missing = rangesToCidrs6(internet.subtract(set));
+  if (missing.length < direct.length) return [`::/0 except ${missing.join(', ')}`];
+  return direct;
 }
 
 /** Sources as people read them: `0.0.0.0/0`, a few CIDRs, or `0.0.0.0/0 except …` when that is shorter. */
@@ -198,6 +239,7 @@ export class Questions {
       default:
         // interfaces, ACLs, routes, peering, prefix lists, topology: recompute from the compiled tables
         this.internetCache = undefined;
+        this.internet6Cache = undefined;
         this.pairCache.clear();
         this.exposureCache.clear();
         this.resetClasses();
@@ -472,9 +514,109 @@ export class Questions {
         dstPort: p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? port : 0,
         ...(p.protocol === PROTO_ICMP ? { icmpType: port >> 8, icmpCode: port & 255 } : {}),
       }, { trace: true, commit: false });
-      out.push({ networkInterfaceId: eni.id, publicAddress: pub, severity, rows, internetGatewayId: this.region.attachedInternetGateway(eni.vpcId)?.id, path: d.hops });
+      out.push({ networkInterfaceId: eni.id, family: 4, publicAddress: pub, severity, rows, internetGatewayId: this.region.attachedInternetGateway(eni.vpcId)?.id, path: d.hops });
+    }
+    for (const eni of this.region.networkInterfaces.values()) {
+      const f = this.exposure6(eni);
+      if (f) out.push(f);
     }
     return out.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.networkInterfaceId.localeCompare(b.networkInterfaceId));
+  }
+
+  private internet6Cache: BigSet | undefined;
+  /**
+   * The IPv6 internet as sources: global unicast space (2000::/3) without the estate's own blocks. A VPC's IPv6
+   * block is global space, but its addresses are the VPC's own: a response to one goes to the local route.
+   */
+  internet6(): BigSet {
+    if (this.internet6Cache) return this.internet6Cache;
+    const own: { lo: bigint; hi: bigint }[] = [];
+    for (const vpc of this.region.vpcs.values()) {
+      for (const b of vpc.ipv6CidrBlocks) {
+        const c = parseCidr(b.ipv6CidrBlock);
+        own.push({ lo: c.first as bigint, hi: c.last as bigint });
+      }
+    }
+    for (const eni of this.region.networkInterfaces.values()) for (const a of this.reach.engine.interfaceAddresses(eni.id).v6) own.push({ lo: a, hi: a });
+    return (this.internet6Cache = BigSet.range(INTERNET_V6.lo, INTERNET_V6.hi).subtract(BigSet.of(own)));
+  }
+
+  /**
+   * IPv6 exposure of one interface: a global IPv6 address needs no translation, so the internet reaches it
+   * directly when its VPC has an attached gateway, its route table sends the response back (::/0 to the
+   * gateway), the NACL lets the request in and the response out, and a group allows the port (Amazon VPC User
+   * Guide, "Enable IPv6 traffic"). The IPv6 internet is cut at every edge of the interface's rules, NACL
+   * entries and routes; each piece is walked once.
+   */
+  private exposure6(eni: NetworkInterface): ExposureFinding | undefined {
+    const addrs = this.reach.engine.interfaceAddresses(eni.id).v6;
+    const addr = addrs.find((a) => a >= INTERNET_V6.lo && a <= INTERNET_V6.hi);
+    const igw = this.region.attachedInternetGateway(eni.vpcId);
+    if (addr === undefined || !igw) return undefined;
+    const cuts = new Set<bigint>([INTERNET_V6.lo]);
+    const add = (text: string) => {
+      const c = parseCidr(text);
+      if (c.family !== 6) return;
+      cuts.add(c.first as bigint);
+      if ((c.last as bigint) < IPV6_MAX) cuts.add((c.last as bigint) + 1n);
+    };
+    for (const g of eni.groups) {
+      for (const r of this.region.groupRules(g, false)) {
+        if (r.peer.kind === 'cidr6') add(r.peer.cidr);
+        if (r.peer.kind === 'prefixList') for (const e of this.region.prefixLists.get(r.peer.prefixListId)?.entries ?? []) add(e.cidr);
+      }
+    }
+    for (const e of this.region.subnetNetworkAcl(eni.subnetId).entries) if (e.ipv6CidrBlock) add(e.ipv6CidrBlock);
+    for (const r of this.region.subnetRouteTable(eni.subnetId).routes) if (r.destinationIpv6CidrBlock) add(r.destinationIpv6CidrBlock);
+    const starts = [...cuts].filter((c) => c >= INTERNET_V6.lo && c <= INTERNET_V6.hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const internet = this.internet6();
+    const atoms: { set: BigSet; ports: PortSummary[] }[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const lo = starts[k];
+      const hi = k + 1 < starts.length ? starts[k + 1] - 1n : INTERNET_V6.hi;
+      const set = sliceBig(internet, lo, hi);
+      if (set.isEmpty) continue;
+      // nothing inside one piece tells sources apart: its first address stands for all
+      const src = set.ranges[0].lo;
+      if (!this.reach.ingressPossible(eni, 6, src)) continue;
+      const ports = summarize(this.reach.allProtocols({ kind: 'internet' }, 6, src, addr));
+      if (ports.length) atoms.push({ set, ports });
+    }
+    if (atoms.length === 0) return undefined;
+    const byPorts = new Map<string, { ports: PortSummary[]; set: BigSet }>();
+    for (const a of atoms) {
+      const key = summaryKey(a.ports);
+      const e = byPorts.get(key);
+      if (e) e.set = e.set.union(a.set);
+      else byPorts.set(key, { ports: a.ports, set: a.set });
+    }
+    const rows: ExposureRow[] = [...byPorts.values()].map((g) => ({ ports: g.ports, sources: describeSources6(g.set, internet), severity: this.severity6(g.ports, g.set, internet) }));
+    const severity = rows.map((r) => r.severity).sort((x, y) => SEVERITY_RANK[x] - SEVERITY_RANK[y])[0];
+    const worst = rows.find((r) => r.severity === severity)!;
+    const first = [...byPorts.values()].find((g) => summaryKey(g.ports) === summaryKey(worst.ports))!;
+    const p = worst.ports[0];
+    const port = p.ports.ranges[0].lo;
+    const d = this.reach.engine.send({ kind: 'internet' }, {
+      family: 6, src: first.set.ranges[0].lo, dst: addr, protocol: p.protocol,
+      srcPort: p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? this.reach.ephemeral.lo : 0,
+      dstPort: p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? port : 0,
+      ...(p.protocol === PROTO_ICMPV6 ? { icmpType: port >> 8, icmpCode: port & 255 } : {}),
+    }, { trace: true, commit: false });
+    return { networkInterfaceId: eni.id, family: 6, publicAddress: formatIpv6(addr), severity, rows, internetGatewayId: igw.id, path: d.hops };
+  }
+
+  /** severity() for IPv6 sources: "wide" is more than a /48 (a site's allocation) instead of a /16. */
+  private severity6(ports: PortSummary[], sources: BigSet, internet: BigSet): Severity {
+    const whole = sources.equals(internet);
+    let size = 0n;
+    for (const r of sources.ranges) size += r.hi - r.lo + 1n;
+    const open = ports.filter((p) => !p.partial);
+    const tcpUdp = open.filter((p) => p.protocol === PROTO_TCP || p.protocol === PROTO_UDP);
+    const everything = open.some((p) => p.protocol === this.reach.otherProtocol);
+    const risky = everything || tcpUdp.some((p) => ADMIN_PORTS.some((x) => p.ports.has(x)) || DATA_PORTS.some((x) => p.ports.has(x)));
+    if (risky) return whole ? 'critical' : size > 1n << 80n ? 'high' : 'medium';
+    if (tcpUdp.some((p) => !WEB_PORTS.covers(p.ports))) return whole ? 'medium' : 'low';
+    return 'low';
   }
 
   /**

@@ -7,10 +7,10 @@
 //   RAMPART_PROPERTY_BASE_SEED=<n>                                                                  other networks
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { INTERNET_V4, Reachability, type ProtocolReach } from '../../src/analysis/reach.js';
+import { INTERNET_V4, INTERNET_V6, Reachability, type ProtocolReach } from '../../src/analysis/reach.js';
 import { formatSummary, Questions, type PortSummary } from '../../src/analysis/questions.js';
-import { formatIpv4, NumberSet, parseCidr, type Family } from '../../src/net/index.js';
-import { buildNetwork, enisOf, mutate, networkSeed, publicOf, randomInternet4, Rng, type Net } from './random-network.js';
+import { BigSet, formatIpv4, formatIpv6, NumberSet, parseCidr, type Family } from '../../src/net/index.js';
+import { buildNetwork, enisOf, mutate, networkSeed, publicOf, randomInternet4, randomInternet6, Rng, v6Of, type Net } from './random-network.js';
 
 const NETWORKS = 100;
 const ROUNDS = 3;
@@ -94,7 +94,9 @@ function check(net: Net, reach: Reachability, q: Questions, rng: Rng, problems: 
 
   // exposure: for sampled internet sources, the row holding the source has the ports protocolReach finds
   const publicIps = new Set(enis.flatMap(publicOf));
-  const findings = new Map(q.exposure().map((f) => [f.networkInterfaceId, f]));
+  const all = q.exposure();
+  const findings = new Map(all.filter((f) => f.family === 4).map((f) => [f.networkInterfaceId, f]));
+  const findings6 = new Map(all.filter((f) => f.family === 6).map((f) => [f.networkInterfaceId, f]));
   for (const eni of enis) {
     const pub = eni.privateIpAddresses.find((p) => p.association)?.association?.publicIp;
     const f = findings.get(eni.id);
@@ -111,6 +113,34 @@ function check(net: Net, reach: Reachability, q: Questions, rng: Rng, problems: 
       const holding = rows.filter((r) => r.set.has(s));
       const g = holding.map((r) => r.text).join(' + ');
       if (g !== w) problems.push(`exposure of ${name(eni.id)} (${pub}) from ${formatIpv4(s)}: rows say '${g}', protocolReach says '${w}'`);
+    }
+  }
+
+  // IPv6 exposure: the same, at the interface's first global IPv6 address, for sources of the IPv6 internet
+  const internet6 = q.internet6();
+  const parseSources6 = (sources: string[]): BigSet => {
+    const cidrs = (list: string[]) => BigSet.of(list.map((c) => {
+      const p = parseCidr(c.trim());
+      return { lo: p.first as bigint, hi: p.last as bigint };
+    }));
+    if (sources.length === 1 && sources[0] === '::/0') return internet6;
+    if (sources.length === 1 && sources[0].startsWith('::/0 except ')) return internet6.subtract(cidrs(sources[0].slice('::/0 except '.length).split(',')));
+    return cidrs(sources);
+  };
+  for (const eni of enis) {
+    const addr = v6Of(eni).find((a) => a >= INTERNET_V6.lo && a <= INTERNET_V6.hi);
+    const f = findings6.get(eni.id);
+    if (addr === undefined) {
+      if (f) problems.push(`exposure lists ${name(eni.id)} over IPv6 but it has no global IPv6 address`);
+      continue;
+    }
+    const rows = (f?.rows ?? []).map((r) => ({ set: parseSources6(r.sources), text: formatSummary(r.ports, other) }));
+    for (let k = 0; k < 12; k++) {
+      const s = randomInternet6(rng, net);
+      if (!internet6.has(s)) continue;
+      const w = summaryOf(reach.protocols[6].map((p) => reach.protocolReach({ kind: 'internet' }, 6, s, addr, p)), other);
+      const g = rows.filter((r) => r.set.has(s)).map((r) => r.text).join(' + ');
+      if (g !== w) problems.push(`IPv6 exposure of ${name(eni.id)} from ${formatIpv6(s)}: rows say '${g}', protocolReach says '${w}'`);
     }
   }
 }

@@ -394,11 +394,24 @@ instances:
     expect(t.q.whoCanReach(web6.id, 4)).toEqual([]);
   });
 
-  // Known gap: exposure() walks public IPv4 addresses only (internetAtoms reads privateIpAddresses[].association),
-  // so an interface reachable from the internet over IPv6 alone is not reported. Flip to `it` once it is.
-  it.fails('GAP: exposure() reports an IPv6-only exposure', () => {
+  it('exposure() reports an IPv6-only exposure: the global address, ::/0, the port, and the path', () => {
     const t = setup(IPV6_ONLY);
-    expect(t.q.exposure().map((f) => t.name(f.networkInterfaceId))).toContain('web6');
+    const found = t.q.exposure();
+    const web6 = found.filter((f) => t.name(f.networkInterfaceId) === 'web6');
+    expect(web6).toHaveLength(1);
+    const f = web6[0];
+    expect(f.family).toBe(6);
+    expect(f.publicAddress).toBe(t.region.getNetworkInterface(t.eni('web6')).ipv6Addresses[0]);
+    expect(f.rows.map((r) => `${formatSummary(r.ports, t.reach.otherProtocol)} from ${r.sources.join(', ')}`)).toEqual(['tcp 443 from ::/0']);
+    expect(f.severity).toBe('low');
+    expect(f.path.some((h) => h.kind === 'internet-gateway' || h.resourceId.startsWith('igw-'))).toBe(true);
+    // the client has a global address too but no group lets anything in: not exposed
+    expect(found.map((x) => t.name(x.networkInterfaceId))).not.toContain('client');
+    // opening SSH to the whole IPv6 internet makes it critical; without the ::/0 route nothing is exposed
+    const open = setup(IPV6_ONLY.replace('          - { protocol: tcp, ports: 443, from: "::/0" }', '          - { protocol: tcp, ports: 443, from: "::/0" }\n          - { protocol: tcp, ports: 22, from: "::/0" }'));
+    expect(open.q.exposure().find((x) => open.name(x.networkInterfaceId) === 'web6')?.severity).toBe('critical');
+    const noRoute = setup(IPV6_ONLY.replace('          - { destination: "::/0", target: igw }', '          - { destination: "0.0.0.0/0", target: igw }'));
+    expect(noRoute.q.exposure()).toEqual([]);
   });
 });
 
