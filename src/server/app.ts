@@ -1,7 +1,11 @@
 // HTTP: the EC2 Query endpoint (POST form body or GET query string), STS GetCallerIdentity, moto's reset
 // endpoint, and the console's JSON API under /_rampart. The protocol work happens in src/ec2.
+//
+// Plain node:http, no framework: a request is read into one Buffer, parsed straight into (name, value) pairs, and
+// answered with one write of headers and body. (A fetch-style framework converts every request and response to
+// WHATWG Request/Response objects and back, which cost more than the EC2 work of a typical call.)
 import { randomUUID } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import { dispatch, handlerFor } from '../ec2/dispatch.js';
 import { serializeError } from '../ec2/xml.js';
 import { probe } from '../engine/probe.js';
@@ -9,6 +13,7 @@ import { parseTarget } from '../scenario/targets.js';
 import { cloudTrailShape, MemoryJournal, type Journal, type JournalCall } from '../store/journal.js';
 import { toJson } from '../cli/format.js';
 import { Accounts, callerOf, newRequestId } from './accounts.js';
+import { formGet, parseForm, type FormPairs } from './form.js';
 import { verifySigV4, type Credential } from './sigv4.js';
 
 export interface AppOptions {
@@ -17,8 +22,10 @@ export interface AppOptions {
   journal?: Journal;
   /** the largest request body accepted, in bytes */
   maxBodyBytes?: number;
-  /** called with every event (e.g. to append it to events.jsonl) */
-  onEvent?: (event: Record<string, unknown>) => void;
+  /** called with every event, and the event as one JSON text, once the call is in the journal */
+  onEvent?: (event: Record<string, unknown>, json: string) => void;
+  /** the events of the calls committed together, as JSON lines (e.g. to append them to events.jsonl in one write) */
+  eventLog?: (lines: string) => void;
   /** strict mode: only these keys, with valid SigV4 signatures, are accepted (else AuthFailure, 401) */
   credentials?: Credential[];
 }
@@ -37,62 +44,97 @@ export function replay(accounts: Accounts, journal: Journal): number {
   return n;
 }
 
-const XML = { 'content-type': 'text/xml;charset=UTF-8' };
+const XML_TYPE = 'text/xml;charset=UTF-8';
+const JSON_TYPE = 'application/json';
 
-export function createApp(opts: AppOptions = {}): { app: Hono; accounts: Accounts; journal: Journal } {
+function send(res: ServerResponse, status: number, body: string, contentType: string, requestId?: string): void {
+  const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(body) };
+  if (requestId !== undefined) headers['x-amzn-requestid'] = requestId;
+  // headers and a string body leave in one write
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, value: unknown, status = 200) => send(res, status, JSON.stringify(value), JSON_TYPE);
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+};
+
+/** The `rampart serve` request listener, with the accounts and journal it serves. */
+export function createApp(opts: AppOptions = {}): { listener: RequestListener; accounts: Accounts; journal: Journal; flush: () => void } {
   const accounts = opts.accounts ?? new Accounts();
   const journal = opts.journal ?? new MemoryJournal();
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
-  const app = new Hono();
+  const tooLarge = (res: ServerResponse) =>
+    send(res, 413, serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), XML_TYPE);
 
-  // moto's server mode: test suites reset all state before each test
-  app.post('/moto-api/reset', (c) => {
-    accounts.reset();
-    journal.reset();
-    return c.json({ status: 'ok' });
-  });
-
-  app.get('/_rampart/health', (c) => c.json({ status: 'ok', data: journal.location }));
-
-  // The console's JSON API: the state of an account/Region, probes, events.
-  const tenantOf = (c: Context) => accounts.get(c.req.query('account') ?? '123456789012', c.req.query('region') ?? 'us-east-1');
-  app.get('/_rampart/accounts', (c) => c.json(accounts.all().map((t) => ({ account: t.accountId, region: t.regionName }))));
-  app.get('/_rampart/state', (c) => {
-    const r = tenantOf(c).region;
-    const list = <T>(m: Map<string, T>) => [...m.values()];
-    return c.body(toJson({
-      vpcs: list(r.vpcs), subnets: list(r.subnets), securityGroups: list(r.securityGroups), securityGroupRules: list(r.securityGroupRules),
-      networkAcls: list(r.networkAcls), routeTables: list(r.routeTables), internetGateways: list(r.internetGateways),
-      vpcPeeringConnections: list(r.vpcPeeringConnections), prefixLists: list(r.prefixLists), networkInterfaces: list(r.networkInterfaces),
-      instances: list(r.instances), addresses: list(r.addresses),
-    }), 200, { 'content-type': 'application/json' });
-  });
-  app.get('/_rampart/probe', (c) => {
-    const t = tenantOf(c);
+  // Group commit. A mutating call changes the state at once, but its answer waits until the call is in the
+  // journal; the calls handled in one turn of the event loop (several clients' requests) are written in one
+  // transaction just after it (setImmediate), and then all their answers go. While calls wait to be written,
+  // every other answer waits with them, so no client ever sees a change that a crash could still undo. If the
+  // write fails, nothing in that batch is acknowledged (InternalError).
+  const pending: { call: JournalCall; event: Record<string, unknown> }[] = [];
+  const answers: ((failure: boolean) => void)[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0 && answers.length === 0) return;
+    const batch = pending.splice(0);
+    const waiting = answers.splice(0);
+    let failed = false;
     try {
-      const from = parseTarget(c.req.query('from') ?? '', undefined, t.region);
-      const to = parseTarget(c.req.query('to') ?? '', undefined, t.region);
-      const r = probe(t.engine, { from: from.endpoint, to: to.endpoint, protocol: to.protocol ?? 6, port: to.port, icmpType: to.icmpType });
-      return c.body(toJson({ reachable: r.reachable, request: r.request, forward: r.forward, response: r.response, explanations: r.explanations }), 200, { 'content-type': 'application/json' });
+      journal.appendAll(batch.map((p) => p.call));
     } catch (e) {
-      return c.json({ error: e instanceof Error ? e.message : String(e) }, 400);
+      failed = true;
+      process.stderr.write(`rampart: internal error: the journal refused ${batch.length} call(s): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     }
-  });
-  app.get('/_rampart/events', (c) => c.json(journal.events({ resourceId: c.req.query('resource'), since: c.req.query('since'), until: c.req.query('until'), action: c.req.query('action') })));
+    if (!failed && batch.length > 0) {
+      try {
+        if (opts.eventLog) opts.eventLog(batch.map((p) => p.call.eventJson).join('\n') + '\n');
+        if (opts.onEvent) for (const p of batch) opts.onEvent(p.event, p.call.eventJson!);
+      } catch (e) {
+        process.stderr.write(`rampart: the event log could not be written: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+    }
+    for (const a of waiting) a(failed);
+  };
+  /** Answers now, or after the calls waiting for the journal. */
+  const answer = (res: ServerResponse, status: number, body: string, requestId: string): void => {
+    if (answers.length === 0) return send(res, status, body, XML_TYPE, requestId);
+    answers.push((failed) => {
+      if (failed) send(res, 500, serializeError('InternalError', 'An internal error has occurred', requestId), XML_TYPE, requestId);
+      else send(res, status, body, XML_TYPE, requestId);
+    });
+  };
+  const commitThenAnswer = (res: ServerResponse, call: JournalCall, event: Record<string, unknown>, status: number, body: string, requestId: string): void => {
+    pending.push({ call, event });
+    answers.push((failed) => {
+      if (failed) send(res, 500, serializeError('InternalError', 'An internal error has occurred', requestId), XML_TYPE, requestId);
+      else send(res, status, body, XML_TYPE, requestId);
+    });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
 
-  const handle = async (c: Context, params: URLSearchParams, body: string) => {
+  /** One EC2 (or STS) call: parameters from the POST body or the GET query string. */
+  const handle = (req: IncomingMessage, res: ServerResponse, params: FormPairs, body: string, rawQuery: string): void => {
     const requestId = newRequestId();
-    const caller = callerOf(c.req.header('authorization'), params.get('X-Amz-Credential') ?? undefined);
+    const caller = callerOf(header(req, 'authorization'), formGet(params, 'X-Amz-Credential'));
     if (opts.credentials) {
-      const url = new URL(c.req.url);
-      const v = verifySigV4({ method: c.req.method, path: url.pathname, query: url.search.slice(1), headers: c.req.header(), body }, opts.credentials);
-      if (!v.ok) return c.body(serializeError('AuthFailure', v.message, requestId), 401, { ...XML, 'x-amzn-requestid': requestId });
+      const headers: Record<string, string | undefined> = {};
+      for (const name of Object.keys(req.headers)) headers[name] = header(req, name);
+      const v = verifySigV4({ method: req.method ?? 'GET', path: '/', query: rawQuery, headers, body }, opts.credentials);
+      if (!v.ok) return answer(res, 401, serializeError('AuthFailure', v.message, requestId), requestId);
       if (v.credential.accountId) caller.accountId = v.credential.accountId;
     }
-    const action = params.get('Action') ?? undefined;
+    const action = formGet(params, 'Action');
     if (action === 'GetCallerIdentity') {
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${caller.accountId}:root</Arn><UserId>${caller.accountId}</UserId><Account>${caller.accountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
-      return c.body(body, 200, { ...XML, 'x-amzn-requestid': requestId });
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${caller.accountId}:root</Arn><UserId>${caller.accountId}</UserId><Account>${caller.accountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+      return answer(res, 200, xml, requestId);
     }
     const tenant = accounts.get(caller.accountId, caller.regionName);
     const now = new Date();
@@ -101,38 +143,128 @@ export function createApp(opts: AppOptions = {}): { app: Hono; accounts: Account
     const r = dispatch(action, params, { region: tenant.region, engine: tenant.engine, accountId: caller.accountId, regionName: caller.regionName, requestId, now });
     if (mutating) tenant.region.endCall(r.status === 200);
     if (r.event) {
-      const sourceIp = c.req.header('x-forwarded-for') ?? '127.0.0.1';
+      const sourceIp = header(req, 'x-forwarded-for') ?? '127.0.0.1';
       const event = {
         eventVersion: '1.08',
         userIdentity: { type: 'IAMUser', principalId: caller.accessKeyId, arn: `arn:aws:iam::${caller.accountId}:user/rampart`, accountId: caller.accountId, accessKeyId: caller.accessKeyId },
         eventTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), eventSource: 'ec2.amazonaws.com', eventName: r.event.action, awsRegion: caller.regionName,
-        sourceIPAddress: sourceIp, userAgent: c.req.header('user-agent') ?? '',
+        sourceIPAddress: sourceIp, userAgent: header(req, 'user-agent') ?? '',
         requestParameters: cloudTrailShape(r.event.input), responseElements: cloudTrailShape({ RequestId: requestId, ...(r.event.output ?? {}) }),
         requestID: requestId, eventID: randomUUID(), readOnly: false, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: caller.accountId,
       };
+      // serialised once, for the journal and the event log alike
+      const eventJson = JSON.stringify(event);
       const call: JournalCall = {
-        accountId: caller.accountId, regionName: caller.regionName, action: r.event.action, params: [...params.entries()], requestId,
-        time: now.toISOString(), accessKeyId: caller.accessKeyId, sourceIp, event,
+        accountId: caller.accountId, regionName: caller.regionName, action: r.event.action, params, requestId,
+        time: now.toISOString(), accessKeyId: caller.accessKeyId, sourceIp, event, eventJson,
       };
-      // Acknowledged only once it is on disk: the journal write is synchronous.
-      journal.append(call);
-      opts.onEvent?.(event);
+      // acknowledged only once it is on disk
+      return commitThenAnswer(res, call, event, r.status, r.body, requestId);
     }
-    return c.body(r.body, r.status as 200, { ...XML, 'x-amzn-requestid': requestId });
+    answer(res, r.status, r.body, requestId);
   };
 
-  app.post('/', async (c) => {
-    const len = Number(c.req.header('content-length') ?? '0');
-    if (len > maxBody) return c.body(serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), 413, XML);
-    const text = await c.req.text();
-    if (text.length > maxBody) return c.body(serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), 413, XML);
-    return handle(c, new URLSearchParams(text), text);
-  });
-  app.get('/', (c) => handle(c, new URL(c.req.url).searchParams, ''));
+  /** The console's JSON API: the state of an account/Region, probes, events. */
+  const consoleApi = (res: ServerResponse, path: string, query: URLSearchParams): boolean => {
+    // the console reads committed state only
+    flush();
+    const tenant = () => accounts.get(query.get('account') ?? '123456789012', query.get('region') ?? 'us-east-1');
+    switch (path) {
+      case '/_rampart/health':
+        sendJson(res, { status: 'ok', data: journal.location });
+        return true;
+      case '/_rampart/accounts':
+        sendJson(res, accounts.all().map((t) => ({ account: t.accountId, region: t.regionName })));
+        return true;
+      case '/_rampart/state': {
+        const r = tenant().region;
+        const list = <T>(m: Map<string, T>) => [...m.values()];
+        send(res, 200, toJson({
+          vpcs: list(r.vpcs), subnets: list(r.subnets), securityGroups: list(r.securityGroups), securityGroupRules: list(r.securityGroupRules),
+          networkAcls: list(r.networkAcls), routeTables: list(r.routeTables), internetGateways: list(r.internetGateways),
+          vpcPeeringConnections: list(r.vpcPeeringConnections), prefixLists: list(r.prefixLists), networkInterfaces: list(r.networkInterfaces),
+          instances: list(r.instances), addresses: list(r.addresses),
+        }), JSON_TYPE);
+        return true;
+      }
+      case '/_rampart/probe': {
+        const t = tenant();
+        try {
+          const from = parseTarget(query.get('from') ?? '', undefined, t.region);
+          const to = parseTarget(query.get('to') ?? '', undefined, t.region);
+          const r = probe(t.engine, { from: from.endpoint, to: to.endpoint, protocol: to.protocol ?? 6, port: to.port, icmpType: to.icmpType });
+          send(res, 200, toJson({ reachable: r.reachable, request: r.request, forward: r.forward, response: r.response, explanations: r.explanations }), JSON_TYPE);
+        } catch (e) {
+          sendJson(res, { error: e instanceof Error ? e.message : String(e) }, 400);
+        }
+        return true;
+      }
+      case '/_rampart/events':
+        sendJson(res, journal.events({ resourceId: query.get('resource') ?? undefined, since: query.get('since') ?? undefined, until: query.get('until') ?? undefined, action: query.get('action') ?? undefined }));
+        return true;
+    }
+    return false;
+  };
 
-  app.onError((e, c) => {
-    process.stderr.write(`rampart: internal error: ${e.stack ?? e.message}\n`);
-    return c.body(serializeError('InternalError', 'An internal error has occurred', newRequestId()), 500, XML);
-  });
-  return { app, accounts, journal };
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const method = req.method;
+    if (path === '/' && method === 'POST') {
+      if (Number(req.headers['content-length'] ?? '0') > maxBody) {
+        tooLarge(res);
+        req.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let refused = false;
+      req.on('data', (chunk: Buffer) => {
+        if (refused) return;
+        size += chunk.length;
+        if (size > maxBody) {
+          refused = true;
+          chunks.length = 0;
+          tooLarge(res);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => {
+        if (refused) return;
+        let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+        // a byte-order mark is not part of the body (the Encoding Standard's UTF-8 decode drops it)
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        guard(res, () => handle(req, res, parseForm(text), text, rawQuery));
+      });
+      return;
+    }
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) return handle(req, res, parseForm(rawQuery), '', rawQuery);
+    if (path === '/moto-api/reset' && method === 'POST') {
+      // moto's server mode: test suites reset all state before each test (calls made before it are written first)
+      flush();
+      accounts.reset();
+      journal.reset();
+      req.resume();
+      return sendJson(res, { status: 'ok' });
+    }
+    if ((method === 'GET' || method === 'HEAD') && path.startsWith('/_rampart/') && consoleApi(res, path, new URLSearchParams(rawQuery))) return;
+    req.resume();
+    send(res, 404, '404 Not Found', 'text/plain;charset=UTF-8');
+  };
+
+  const guard = (res: ServerResponse, f: () => void): void => {
+    try {
+      f();
+    } catch (e) {
+      process.stderr.write(`rampart: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      if (!res.headersSent) send(res, 500, serializeError('InternalError', 'An internal error has occurred', newRequestId()), XML_TYPE);
+      else res.destroy();
+    }
+  };
+
+  const listener: RequestListener = (req, res) => guard(res, () => route(req, res));
+  return { listener, accounts, journal, flush };
 }

@@ -2,7 +2,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import { MemoryJournal, SqliteJournal, type Journal } from '../store/journal.js';
 import { Accounts } from './accounts.js';
 import { createApp, replay, type AppOptions } from './app.js';
@@ -38,7 +38,7 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const journal: Journal = inMemory ? new MemoryJournal() : new SqliteJournal(opts.dataDir!, { durable: opts.durable });
   const accounts = new Accounts();
   const replayed = replay(accounts, journal);
-  let onEvent = opts.onEvent;
+  let eventLog: ((lines: string) => void) | undefined;
   let eventsFd: number | undefined;
   if (!inMemory) {
     // the CloudTrail-shaped event log, one JSON object a line, beside the journal
@@ -46,16 +46,15 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
     // one descriptor for the server's life: reopening the file for every event costs more than writing it
     eventsFd = openSync(join(opts.dataDir!, 'events.jsonl'), 'a');
     const fd = eventsFd;
-    onEvent = (e) => {
-      writeSync(fd, JSON.stringify(e) + '\n');
-      opts.onEvent?.(e);
-    };
+    eventLog = (lines) => writeSync(fd, lines);
   }
-  const { app } = createApp({ ...opts, accounts, journal, onEvent });
+  const { listener, flush } = createApp({ ...opts, accounts, journal, eventLog });
   return new Promise((resolve, reject) => {
-    let server: ServerType;
+    let server: Server;
     try {
-      server = serve({ fetch: app.fetch, port: opts.port ?? DEFAULT_PORT, hostname: opts.host ?? DEFAULT_HOST }, (info: AddressInfo) => {
+      server = createServer(listener);
+      server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST, () => {
+        const info = server.address() as AddressInfo;
         resolve({
           url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
           port: info.port,
@@ -66,6 +65,7 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
           close: () =>
             new Promise<void>((res) =>
               server.close(() => {
+                flush();
                 journal.close();
                 if (eventsFd !== undefined) closeSync(eventsFd);
                 res();

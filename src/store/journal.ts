@@ -19,12 +19,16 @@ export interface JournalCall {
   sourceIp: string;
   /** the CloudTrail-shaped event */
   event: Record<string, unknown>;
+  /** `event` as JSON, when the caller has it already (it is then stored as is, not serialised again) */
+  eventJson?: string;
 }
 
 export interface Journal {
   /** where the data lives, for people */
   readonly location: string;
   append(call: JournalCall): void;
+  /** several calls in one transaction: all of them are kept, or none */
+  appendAll(calls: readonly JournalCall[]): void;
   calls(): JournalCall[];
   /** events, optionally filtered */
   events(filter?: { resourceId?: string; since?: string; until?: string; action?: string }): Record<string, unknown>[];
@@ -32,9 +36,12 @@ export interface Journal {
   close(): void;
 }
 
+// seq is the rowid (no AUTOINCREMENT, which costs a second page write per call): rows are only ever added at
+// the end or all deleted at once (reset), so it grows with every call all the same. No index on time: readers
+// scan the calls in order. (Databases made by earlier versions, with AUTOINCREMENT and a time index, work as is.)
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY,
   account_id TEXT NOT NULL,
   region     TEXT NOT NULL,
   action     TEXT NOT NULL,
@@ -45,7 +52,6 @@ CREATE TABLE IF NOT EXISTS calls (
   source_ip  TEXT NOT NULL,
   event      TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS calls_time ON calls(time);
 `;
 
 interface Row {
@@ -84,6 +90,7 @@ function matchesFilter(e: Record<string, unknown>, f: { resourceId?: string; sin
 export class SqliteJournal implements Journal {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  private readonly insertAll: (calls: readonly JournalCall[]) => void;
   readonly location: string;
 
   constructor(dataDir: string, opts: { durable?: boolean } = {}) {
@@ -96,10 +103,18 @@ export class SqliteJournal implements Journal {
     this.insert = this.db.prepare(
       'INSERT INTO calls (account_id, region, action, params, request_id, time, access_key, source_ip, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.insertAll = this.db.transaction((calls: readonly JournalCall[]) => {
+      for (const c of calls) this.append(c);
+    });
   }
 
   append(c: JournalCall): void {
-    this.insert.run(c.accountId, c.regionName, c.action, JSON.stringify(c.params), c.requestId, c.time, c.accessKeyId, c.sourceIp, JSON.stringify(c.event));
+    this.insert.run(c.accountId, c.regionName, c.action, JSON.stringify(c.params), c.requestId, c.time, c.accessKeyId, c.sourceIp, c.eventJson ?? JSON.stringify(c.event));
+  }
+
+  appendAll(calls: readonly JournalCall[]): void {
+    if (calls.length === 1) this.append(calls[0]);
+    else if (calls.length > 1) this.insertAll(calls);
   }
 
   calls(): JournalCall[] {
@@ -124,7 +139,11 @@ export class MemoryJournal implements Journal {
   readonly location = 'memory (nothing is kept)';
   private rows: JournalCall[] = [];
   append(c: JournalCall): void {
-    this.rows.push({ ...c, seq: this.rows.length + 1 });
+    const { eventJson: _json, ...call } = c;
+    this.rows.push({ ...call, seq: this.rows.length + 1 });
+  }
+  appendAll(calls: readonly JournalCall[]): void {
+    for (const c of calls) this.append(c);
   }
   calls(): JournalCall[] {
     return [...this.rows];

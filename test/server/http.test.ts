@@ -92,18 +92,18 @@ describe('the console JSON API and moto\'s reset', () => {
     expect(health).toEqual({ status: 'ok', data: server.dataLocation });
     const accounts = await (await fetch(`${server.url}/_rampart/accounts`)).json();
     expect(accounts).toContainEqual({ account: '123456789012', region: 'us-east-1' });
-    const state = await (await fetch(`${server.url}/_rampart/state?account=123456789012&region=us-east-1`)).json();
-    expect(state.securityGroups.map((g: { id: string }) => g.id)).toContain(groupId);
+    const state = (await (await fetch(`${server.url}/_rampart/state?account=123456789012&region=us-east-1`)).json()) as { securityGroups: { id: string }[]; vpcs: unknown[] };
+    expect(state.securityGroups.map((g) => g.id)).toContain(groupId);
     expect(state.vpcs).toHaveLength(1);
-    const events = await (await fetch(`${server.url}/_rampart/events?resource=${groupId}`)).json();
+    const events = (await (await fetch(`${server.url}/_rampart/events?resource=${groupId}`)).json()) as Record<string, unknown>[];
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ eventName: 'CreateSecurityGroup', userAgent: 'http-test', requestParameters: { groupName: 'json-api' }, responseElements: { groupId } });
     const probe = await fetch(`${server.url}/_rampart/probe?from=internet&to=${encodeURIComponent('203.0.113.9:22')}`);
     expect(probe.status).toBe(200);
-    expect((await probe.json()).reachable).toBeTypeOf('boolean');
+    expect(((await probe.json()) as { reachable: unknown }).reachable).toBeTypeOf('boolean');
     const bad = await fetch(`${server.url}/_rampart/probe?from=internet&to=eni-00000000000000000:22`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain('eni-00000000000000000');
+    expect(((await bad.json()) as { error: string }).error).toContain('eni-00000000000000000');
   });
 
   it('POST /moto-api/reset forgets every account, Region and journalled call', async () => {
