@@ -149,7 +149,7 @@ function report(result: ImportResult, written: { account: string; region: string
       const q = Object.entries(r.quotas);
       if (q.length) out(`  quotas above AWS's defaults: ${q.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     }
-    for (const w of written) out(`wrote ${w.file} (ids are generated again when it is loaded${w.notes ? `; ${w.notes} thing${w.notes === 1 ? '' : 's'} the scenario format cannot say are listed at its top` : ''})\n`);
+    for (const w of written) out(`wrote ${w.file} (ids are generated again when it is loaded${w.notes ? `; ${w.notes === 1 ? 'one thing the scenario format cannot say is' : `${w.notes} things the scenario format cannot say are`} listed at its top` : ''})\n`);
     for (const s of served) out(`loaded into ${opts.server} ${s.account}/${s.region}: ${countsText(s.counts)}\n`);
     if (result.warnings.length) {
       const notes = result.warnings.length - skipped;

@@ -712,7 +712,7 @@ export class Builder {
       this.map(r.ruleId, rule.id);
       this.count('rules');
       this.count('staleRules');
-      this.warn('note', at, `kept as a stale reference: ${r.group!.groupId} (${ownerAccount}) is ${existing ? 'in a VPC with no active peering to this one' : 'not in the import'}`);
+      this.warn('note', at, `kept as a stale reference: ${r.group!.groupId} (${ownerAccount}) is ${existing ? 'in a VPC with no active peering to this one' : `not among this account and Region's groups (${this.region.accountId}, ${this.region.name})`}`);
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
       this.warn('skipped', at, `rule not imported: its stale reference to ${r.group!.groupId} cannot be made: ${message(e)}`);
@@ -1049,18 +1049,22 @@ export class Builder {
       if (instanceId && this.region.instances.has(instanceId)) {
         this.attempt(at, `attachment of ${id} to ${instanceId}`, () => this.withIds(at, { 'eni-attach': [str(att, 'AttachmentId')] }, () => this.region.attachNetworkInterface(eni.id, instanceId, num(att, 'DeviceIndex') ?? 1)), '.Attachment');
         if (eni.attachment && bool(att, 'DeleteOnTermination') === true) eni.attachment.deleteOnTermination = true;
-      } else {
-        // attached to something rampart has no resource for (a service's hidden instance, or an instance not in
-        // the import): the attachment is kept as data, the ENI in use
-        eni.attachment = {
-          attachmentId: str(att, 'AttachmentId') ?? '', ...(str(att, 'InstanceId') ? { instanceId: str(att, 'InstanceId') } : {}),
-          instanceOwnerId: str(att, 'InstanceOwnerId') ?? '', deviceIndex: num(att, 'DeviceIndex') ?? 0, status: 'attached',
-          deleteOnTermination: bool(att, 'DeleteOnTermination') === true,
-        };
-        eni.status = 'in-use';
-        if (str(att, 'InstanceId')) this.warn('note', at, `attached to instance ${str(att, 'InstanceId')}, which is not in the import`, '.Attachment');
-      }
+      } else this.dataAttachment(eni, att, at);
     }
+  }
+
+  /**
+   * An attachment to something rampart has no resource for (a load balancer's or a service's hidden instance,
+   * or an instance not in the import): kept as data, the ENI in use.
+   */
+  private dataAttachment(eni: NetworkInterface, att: J, at: { file: string; path: string }): void {
+    eni.attachment = {
+      attachmentId: str(att, 'AttachmentId') ?? '', ...(str(att, 'InstanceId') ? { instanceId: str(att, 'InstanceId') } : {}),
+      instanceOwnerId: str(att, 'InstanceOwnerId') ?? '', deviceIndex: num(att, 'DeviceIndex') ?? 0, status: 'attached',
+      deleteOnTermination: bool(att, 'DeleteOnTermination') === true,
+    };
+    eni.status = 'in-use';
+    if (str(att, 'InstanceId')) this.warn('note', at, `attached to instance ${str(att, 'InstanceId')}, which is not in the import`, '.Attachment');
   }
 
   /** ENIs of describe-network-interfaces whose Description matches, in import order, not yet taken. */
@@ -1085,7 +1089,9 @@ export class Builder {
       if (e) {
         this.claimedEnis.add(str(e.item, 'NetworkInterfaceId') ?? id);
         this.map(str(e.item, 'NetworkInterfaceId'), id);
-        this.completeEni(eni, e.item, this.privateIps(e.item).secondary, e, false);
+        this.completeEni(eni, e.item, this.privateIps(e.item).secondary, e, true);
+        const att = obj(e.item, 'Attachment');
+        if (att) this.dataAttachment(eni, att, e);
       } else {
         if (description !== undefined) eni.description = description;
         this.count('networkInterfaces');

@@ -15,7 +15,7 @@ export interface ExportedDocument {
 }
 
 const tagsOut = (tags: Tag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }));
-/** The CLI omits empty members of some shapes; rampart prints Tags only when there are some, as the CLI does. */
+/** VPCs, subnets, groups, gateways, peerings and instances show Tags only when they have some (ACLs and route tables always do). */
 const withTags = (o: J, tags: Tag[], key = 'Tags'): J => (tags.length ? { ...o, [key]: tagsOut(tags) } : o);
 
 function privateDns(region: Region, ip: string): string {
@@ -156,7 +156,7 @@ export function exportRegion(region: Region): ExportedDocument[] {
   docs.push({
     name: 'network-acls.json',
     data: {
-      NetworkAcls: vals(region.networkAcls).map((a) => withTags({
+      NetworkAcls: vals(region.networkAcls).map((a) => ({
         Associations: a.associations.map((x) => ({ NetworkAclAssociationId: x.networkAclAssociationId, NetworkAclId: a.id, SubnetId: x.subnetId })),
         Entries: a.entries.map((e) => ({
           ...(e.cidrBlock !== undefined ? { CidrBlock: e.cidrBlock } : {}), Egress: e.egress,
@@ -165,14 +165,14 @@ export function exportRegion(region: Region): ExportedDocument[] {
           ...(e.portRange ? { PortRange: { From: e.portRange.from, To: e.portRange.to } } : {}),
           Protocol: String(e.protocol), RuleAction: e.ruleAction, RuleNumber: e.ruleNumber,
         })),
-        IsDefault: a.isDefault, NetworkAclId: a.id, VpcId: a.vpcId, OwnerId: a.ownerId,
-      }, a.tags)),
+        IsDefault: a.isDefault, NetworkAclId: a.id, Tags: tagsOut(a.tags), VpcId: a.vpcId, OwnerId: a.ownerId,
+      })),
     },
   });
   docs.push({
     name: 'route-tables.json',
     data: {
-      RouteTables: vals(region.routeTables).map((t) => withTags({
+      RouteTables: vals(region.routeTables).map((t) => ({
         Associations: t.associations.map((a) => ({ Main: a.main, RouteTableAssociationId: a.routeTableAssociationId, RouteTableId: t.id, ...(a.subnetId ? { SubnetId: a.subnetId } : {}), AssociationState: { State: 'associated' } })),
         PropagatingVgws: [],
         RouteTableId: t.id,
@@ -188,8 +188,8 @@ export function exportRegion(region: Region): ExportedDocument[] {
             ...(r.destinationPrefixListId ? { DestinationPrefixListId: r.destinationPrefixListId } : {}), ...target, Origin: r.origin, State: 'active',
           };
         }),
-        VpcId: t.vpcId, OwnerId: t.ownerId,
-      }, t.tags)),
+        Tags: tagsOut(t.tags), VpcId: t.vpcId, OwnerId: t.ownerId,
+      })),
     },
   });
   docs.push({

@@ -122,6 +122,10 @@ export function readSources(sources: string[], opts: ReadOptions = {}): ReadResu
       }
       const fromLayout = root === file ? {} : layoutOf(file, root);
       const inferred = inferFrom(data);
+      // terraform: the provider's region when the configuration gives it as a constant
+      const tfRegion = (((data as J)?.configuration as J | undefined)?.provider_config as J | undefined)?.aws as J | undefined;
+      const constRegion = ((tfRegion?.expressions as J | undefined)?.region as J | undefined)?.constant_value;
+      if (!inferred.region && typeof constRegion === 'string' && REGION_RE.test(constRegion)) inferred.region = constRegion;
       docs.push({
         file,
         data,

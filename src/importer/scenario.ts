@@ -291,7 +291,7 @@ export function regionToScenario(region: Region, opts: { quotas?: Partial<Quotas
     if (primary.association) {
       if (primary.association.allocationId) o.elasticIp = true;
       else o.publicIp = true;
-      notes.push(`${where}: public address ${primary.association.publicIp} is allocated again on load`);
+      notes.push(`${where}: its public address (${primary.association.allocationId ? 'an Elastic IP' : 'auto-assigned'}) is allocated again on load`);
     }
     if (!e.sourceDestCheck) o.sourceDestCheck = false;
     const ct = e.connectionTracking;
@@ -344,7 +344,24 @@ export function regionToScenario(region: Region, opts: { quotas?: Partial<Quotas
   const header = [
     `# rampart scenario written by \`rampart import\` from account ${region.accountId}, ${region.name}.`,
     '# Loading it builds the same network; ids are generated again (scenarios name resources, they do not hold ids).',
-    ...(notes.length ? ['# Not carried by the scenario format:', ...notes.slice(0, 200).map((n) => `#   - ${n}`), ...(notes.length > 200 ? [`#   … and ${notes.length - 200} more`] : [])] : []),
+    ...(notes.length ? ['# Not carried by the scenario format:', ...groupNotes(notes).map((n) => `#   - ${n}`)] : []),
   ].join('\n');
   return { yaml: `${header}\n${stringify(doc, { lineWidth: 0 })}`, notes };
+}
+
+/** Notes of the same kind on one line: `instance web-1, web-2 and 40 more: IPv6 addresses declared by count…`. */
+function groupNotes(notes: string[]): string[] {
+  const byTail = new Map<string, string[]>();
+  for (const n of notes) {
+    const i = n.indexOf(': ');
+    const subject = i < 0 ? '' : n.slice(0, i);
+    const tail = (i < 0 ? n : n.slice(i + 2)).replace(/\b(\d{1,3}\.){3}\d{1,3}\b/g, 'its address');
+    const l = byTail.get(tail) ?? [];
+    l.push(subject);
+    byTail.set(tail, l);
+  }
+  return [...byTail].map(([tail, subjects]) => {
+    const shown = subjects.slice(0, 3).join(', ');
+    return `${shown}${subjects.length > 3 ? ` and ${subjects.length - 3} more` : ''}: ${tail}`;
+  });
 }
