@@ -139,9 +139,8 @@ export function readSources(sources: string[], opts: ReadOptions = {}): ReadResu
   // Documents that say nothing of their account or Region join the only one there is, else the defaults.
   const known = new Map<string, Snapshot>();
   const keyOf = (a: string | undefined, r: string | undefined) => `${a ?? ''}|${r ?? ''}`;
-  for (const d of docs) if (d.account && d.region) known.set(keyOf(d.account, d.region), new Snapshot(d.account, d.region));
-  const accounts = new Set([...known.values()].map((s) => s.account));
-  const regions = new Set([...known.values()].map((s) => s.region));
+  const accounts = new Set(docs.map((d) => d.account).filter((a) => a !== undefined));
+  const regions = new Set(docs.map((d) => d.region).filter((r) => r !== undefined));
   const snapshotOf = (d: Doc): Snapshot => {
     let account = d.account;
     let region = d.region;
