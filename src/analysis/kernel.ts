@@ -21,7 +21,7 @@ import type { NetworkInterface } from '../model/types.js';
 import type { CompiledGroupSet } from '../engine/policy.js';
 import { PortVerdicts as PortVerdictsClass, type CompiledAcl, type PortVerdicts } from '../engine/nacl.js';
 import type { CompiledRoutes } from '../engine/routing.js';
-import { lookup4, PortMatcher, type Table4 } from '../engine/tables.js';
+import { PortMatcher, type Table4 } from '../engine/tables.js';
 import { combineProtocol, Reachability } from './reach.js';
 import { summarize, summaryKey, type PortSummary } from './summary.js';
 
@@ -212,8 +212,9 @@ export class PairKernel {
     const ids = new Int32Array(bounds.length);
     let prev = -1;
     let n = 0;
+    const at = tables.map(() => 0);
     for (let k = 0; k < bounds.length; k++) {
-      const id = this.gsTupleId(tables.map((t) => lookup4(t, bounds[k])));
+      const id = this.gsTupleId(tables.map((t, x) => atomAt(t, at, x, bounds[k])));
       if (id === prev) continue;
       bounds[n] = bounds[k];
       ids[n++] = prev = id;
@@ -236,11 +237,13 @@ export class PairKernel {
     const ids = new Int32Array(bounds.length);
     let prev = -1;
     let n = 0;
+    const atOut = outT.map(() => 0);
+    const atIn = inT.map(() => 0);
     for (let k = 0; k < bounds.length; k++) {
       const a = bounds[k];
       const r = this.engine.routeDecision(subnetId, 4, a);
       const route = r.kind === 'vpc' ? `vpc:${r.vpcId}` : r.kind === 'internet' ? 'internet' : 'blocked';
-      const id = this.subTupleId({ vpcId, route, out: outT.map((t) => lookup4(t, a)), in: inT.map((t) => lookup4(t, a)) });
+      const id = this.subTupleId({ vpcId, route, out: outT.map((t, x) => atomAt(t, atOut, x, a)), in: inT.map((t, x) => atomAt(t, atIn, x, a)) });
       if (id === prev) continue;
       bounds[n] = a;
       ids[n++] = prev = id;
@@ -582,6 +585,18 @@ export class PairKernel {
     }
     return id;
   }
+}
+
+/**
+ * The value of table x at address a, for addresses asked in ascending order: at[x] remembers where the last
+ * answer was, so walking all atoms costs one pass (and no lookup index is needed).
+ */
+function atomAt<V>(t: Table4<V>, at: number[], x: number, a: number): V {
+  let k = at[x];
+  const b = t.bounds;
+  while (k + 1 < b.length && b[k + 1] <= a) k++;
+  at[x] = k;
+  return t.values[k];
 }
 
 /** Whether two atom tables are the same function of the address. */

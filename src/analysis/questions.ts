@@ -687,10 +687,15 @@ export class Questions {
       }
       return c;
     };
+    // each source class counts once per cell: the cells it fed in the current destination role (nearly always
+    // one, two at most in practice; more go to a set)
+    const fromStamp = new Int32Array(n).fill(-1);
+    const fromA = new Int32Array(n);
+    const fromB = new Int32Array(n);
+    const more = new Map<number, Set<number>>();
     for (let to = 0; to < R; to++) {
-      const dests = byRole[to];
-      // destination by destination: cells, and each destination class counted once per cell
-      for (const j of dests) {
+      if (more.size) more.clear();
+      for (const j of byRole[to]) {
         const base = j * n;
         for (let i = 0; i < n; i++) {
           const r = ids[base + i];
@@ -700,20 +705,19 @@ export class Questions {
             cells.lastTo[c] = j;
             cells.toInterfaces[c] += sizes[j];
           }
-          if (dests.length === 1) cells.fromInterfaces[c] += sizes[i];
-        }
-      }
-      if (dests.length === 1) continue;
-      // several destination classes: source by source, so each source class is counted once per cell
-      for (let i = 0; i < n; i++) {
-        for (const j of dests) {
-          const r = ids[j * n + i];
-          if (r === 0) continue;
-          const c = cellOf(roleOf[i], to, r);
-          if (cells.lastFrom[c] !== i) {
-            cells.lastFrom[c] = i;
-            cells.fromInterfaces[c] += sizes[i];
+          if (fromStamp[i] !== to) {
+            fromStamp[i] = to;
+            fromA[i] = c;
+            fromB[i] = -1;
+          } else if (fromA[i] === c || fromB[i] === c) continue;
+          else if (fromB[i] === -1) fromB[i] = c;
+          else {
+            let set = more.get(i);
+            if (set === undefined) more.set(i, (set = new Set()));
+            if (set.has(c)) continue;
+            set.add(c);
           }
+          cells.fromInterfaces[c] += sizes[i];
         }
       }
     }
@@ -786,7 +790,6 @@ class CellColumns {
   readonly result: Int32Array;
   readonly next: Int32Array;
   readonly lastTo: Int32Array;
-  readonly lastFrom: Int32Array;
   readonly fromInterfaces: Int32Array;
   readonly toInterfaces: Int32Array;
   constructor(capacity: number) {
@@ -795,7 +798,6 @@ class CellColumns {
     this.result = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
     this.lastTo = new Int32Array(capacity);
-    this.lastFrom = new Int32Array(capacity);
     this.fromInterfaces = new Int32Array(capacity);
     this.toInterfaces = new Int32Array(capacity);
   }
@@ -807,7 +809,6 @@ class CellColumns {
     this.result[c] = result;
     this.next[c] = next;
     this.lastTo[c] = -1;
-    this.lastFrom[c] = -1;
     return c;
   }
 }

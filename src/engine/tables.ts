@@ -73,6 +73,8 @@ export interface Table4<V> {
   dense?: { base: number; end: number; atoms: Int32Array };
   /** for large tables: top[h] is the atom holding address h·65536, so a search looks only within one /16 */
   top?: Int32Array;
+  /** whether top and dense (when worth having) are built; they are made on the first lookup */
+  indexed: boolean;
 }
 
 function topIndex(bounds: Float64Array): Int32Array {
@@ -158,9 +160,18 @@ function buildGeneric<A extends number | bigint, P, V>(
 export function buildTable4<P, V>(items: Item<number, P>[], combine: (payloads: P[]) => V): Table4<V> {
   const t = buildGeneric<number, P, V>(items, 0, IPV4_MAX, (a) => a + 1, combine);
   const bounds = Float64Array.from(t.bounds);
-  if (bounds.length < DENSE_MIN_BOUNDS) return { bounds, values: t.values };
-  const dense = denseIndex(bounds);
-  return { bounds, values: t.values, top: topIndex(bounds), ...(dense ? { dense } : {}) };
+  return { bounds, values: t.values, indexed: bounds.length < DENSE_MIN_BOUNDS };
+}
+
+/**
+ * The lookup indexes of a large table, built on its first lookup: analyses read a table's atoms in order and
+ * never need them, and the dense index of a table of group members costs a megabyte.
+ */
+function indexTable<V>(t: Table4<V>): void {
+  t.indexed = true;
+  t.top = topIndex(t.bounds);
+  const dense = denseIndex(t.bounds);
+  if (dense) t.dense = dense;
 }
 
 export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: P[]) => V): Table6<V> {
@@ -168,6 +179,7 @@ export function buildTable6<P, V>(items: Item<bigint, P>[], combine: (payloads: 
 }
 
 export function lookup4<V>(t: Table4<V>, addr: number): V {
+  if (!t.indexed) indexTable(t);
   const d = t.dense;
   if (d !== undefined && addr >= d.base && addr < d.end) return t.values[d.atoms[addr - d.base]];
   const top = t.top;
