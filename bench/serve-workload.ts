@@ -3,11 +3,26 @@
 // their per-call cost), so that the server, not the client, limits throughput; the same for rampart and moto.
 import http from 'node:http';
 
-export async function workload(url: string, iterations: number, tag: string): Promise<{ seconds: number; calls: number; latencies: number[] }> {
+class ServerError extends Error {}
+
+export async function workload(url: string, iterations: number, tag: string): Promise<{ seconds: number; calls: number; latencies: number[]; retries: number }> {
   const u = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const auth = 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
-  const call = (params: Record<string, string>): Promise<string> => {
+  // moto's threaded server sometimes fails a call under concurrent load (500): such a call is sent again, up to
+  // 3 times, and counted; a 4xx is the workload's own error and ends the run
+  let retries = 0;
+  const call = async (params: Record<string, string>): Promise<string> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await callOnce(params);
+      } catch (e) {
+        if (!(e instanceof ServerError) || attempt >= 3) throw e;
+        retries++;
+      }
+    }
+  };
+  const callOnce = (params: Record<string, string>): Promise<string> => {
     const body = new URLSearchParams({ Version: '2016-11-15', ...params }).toString();
     return new Promise((res, rej) => {
       const req = http.request(
@@ -16,7 +31,10 @@ export async function workload(url: string, iterations: number, tag: string): Pr
           let d = '';
           resp.setEncoding('utf8');
           resp.on('data', (c: string) => (d += c));
-          resp.on('end', () => (resp.statusCode === 200 ? res(d) : rej(new Error(`${params.Action}: HTTP ${resp.statusCode} ${d.slice(0, 200)}`))));
+          resp.on('end', () => {
+            if (resp.statusCode === 200) res(d);
+            else rej(new ((resp.statusCode ?? 500) >= 500 ? ServerError : Error)(`${params.Action}: HTTP ${resp.statusCode} ${d.slice(0, 200)}`));
+          });
         },
       );
       req.on('error', rej);
@@ -45,5 +63,5 @@ export async function workload(url: string, iterations: number, tag: string): Pr
     await timed({ Action: 'CreateNetworkInterface', SubnetId: subnetId, 'SecurityGroupId.1': groupId });
   }
   agent.destroy();
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, calls: latencies.length, latencies };
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, calls: latencies.length, latencies, retries };
 }
