@@ -38,4 +38,11 @@ describe('the built rampart binary', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("no instance, interface or resource named 'nosuch'");
   }, 60_000);
+
+  it('output piped into a command that stops reading early (head) ends quietly with status 0', () => {
+    // Fix: writing after the reader closed the pipe raised an unhandled EPIPE error and a stack trace
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" generate --enis 3000 --seed 4 | head -c 100 >/dev/null`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
 });
