@@ -22,7 +22,13 @@ function privateDns(region: Region, ip: string): string {
   return `ip-${ip.replace(/\./g, '-')}.${region.name === 'us-east-1' ? 'ec2.internal' : `${region.name}.compute.internal`}`;
 }
 
-function peerOut(p: RulePeer, description?: string): { key: string; value: J } {
+/** The PeeringStatus AWS shows for a reference across a peering: the peering's status, `deleted` once it is gone. */
+function peeringStatus(region: Region, p: RulePeer): J {
+  if (p.kind !== 'group' || !p.vpcPeeringConnectionId) return {};
+  return { PeeringStatus: region.vpcPeeringConnections.get(p.vpcPeeringConnectionId)?.status ?? 'deleted' };
+}
+
+function peerOut(region: Region, p: RulePeer, description?: string): { key: string; value: J } {
   const d = description !== undefined ? { Description: description } : {};
   switch (p.kind) {
     case 'cidr4':
@@ -34,13 +40,13 @@ function peerOut(p: RulePeer, description?: string): { key: string; value: J } {
     case 'group':
       return {
         key: 'UserIdGroupPairs',
-        value: { ...d, GroupId: p.groupId, UserId: p.userId, ...(p.vpcId ? { VpcId: p.vpcId } : {}), ...(p.vpcPeeringConnectionId ? { VpcPeeringConnectionId: p.vpcPeeringConnectionId } : {}) },
+        value: { ...d, GroupId: p.groupId, UserId: p.userId, ...(p.vpcId ? { VpcId: p.vpcId } : {}), ...(p.vpcPeeringConnectionId ? { VpcPeeringConnectionId: p.vpcPeeringConnectionId } : {}), ...peeringStatus(region, p) },
       };
   }
 }
 
 /** DescribeSecurityGroups groups a direction's rules into IpPermissions by protocol and ports, peers in rule order. */
-function permissionsOut(rules: SecurityGroupRule[]): J[] {
+function permissionsOut(region: Region, rules: SecurityGroupRule[]): J[] {
   const out = new Map<string, J>();
   for (const r of rules) {
     const k = `${r.protocol}|${r.fromPort}|${r.toPort}`;
@@ -49,7 +55,7 @@ function permissionsOut(rules: SecurityGroupRule[]): J[] {
       perm = { IpProtocol: protocolName(r.protocol), ...(r.protocol === PROTO_ALL ? {} : { FromPort: r.fromPort, ToPort: r.toPort }), IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
       out.set(k, perm);
     }
-    const { key, value } = peerOut(r.peer, r.description);
+    const { key, value } = peerOut(region, r.peer, r.description);
     (perm[key] as J[]).push(value);
   }
   return [...out.values()];
@@ -58,7 +64,7 @@ function permissionsOut(rules: SecurityGroupRule[]): J[] {
 function ruleOut(region: Region, r: SecurityGroupRule): J {
   const d = r.description !== undefined ? { Description: r.description } : {};
   const peer: J = r.peer.kind === 'cidr4' ? { CidrIpv4: r.peer.cidr } : r.peer.kind === 'cidr6' ? { CidrIpv6: r.peer.cidr } : r.peer.kind === 'prefixList' ? { PrefixListId: r.peer.prefixListId }
-    : { ReferencedGroupInfo: { GroupId: r.peer.groupId, UserId: r.peer.userId, ...(r.peer.vpcId ? { VpcId: r.peer.vpcId } : {}), ...(r.peer.vpcPeeringConnectionId ? { VpcPeeringConnectionId: r.peer.vpcPeeringConnectionId } : {}) } };
+    : { ReferencedGroupInfo: { GroupId: r.peer.groupId, ...peeringStatus(region, r.peer), UserId: r.peer.userId, ...(r.peer.vpcId ? { VpcId: r.peer.vpcId } : {}), ...(r.peer.vpcPeeringConnectionId ? { VpcPeeringConnectionId: r.peer.vpcPeeringConnectionId } : {}) } };
   return {
     SecurityGroupRuleId: r.id, GroupId: r.groupId, GroupOwnerId: r.groupOwnerId, IsEgress: r.isEgress, IpProtocol: protocolName(r.protocol),
     FromPort: r.fromPort, ToPort: r.toPort, ...peer, ...d, Tags: tagsOut(r.tags),
@@ -142,9 +148,9 @@ export function exportRegion(region: Region): ExportedDocument[] {
     data: {
       SecurityGroups: vals(region.securityGroups).map((g) => withTags({
         Description: g.description, GroupName: g.name,
-        IpPermissions: permissionsOut(g.ingress.map((id) => region.securityGroupRules.get(id)!)),
+        IpPermissions: permissionsOut(region, g.ingress.map((id) => region.securityGroupRules.get(id)!)),
         OwnerId: g.ownerId, GroupId: g.id,
-        IpPermissionsEgress: permissionsOut(g.egress.map((id) => region.securityGroupRules.get(id)!)),
+        IpPermissionsEgress: permissionsOut(region, g.egress.map((id) => region.securityGroupRules.get(id)!)),
         VpcId: g.vpcId,
       }, g.tags)),
     },

@@ -15,6 +15,7 @@ import { toJson } from '../cli/format.js';
 import { Accounts, callerOf, newRequestId } from './accounts.js';
 import { formGet, parseForm, type FormPairs } from './form.js';
 import { verifySigV4, type Credential } from './sigv4.js';
+import { IMPORT_ACTION, importCall, replayImport } from '../importer/server.js';
 
 export interface AppOptions {
   accounts?: Accounts;
@@ -35,6 +36,11 @@ export function replay(accounts: Accounts, journal: Journal): number {
   let n = 0;
   for (const c of journal.calls()) {
     const t = accounts.get(c.accountId, c.regionName);
+    if (c.action === IMPORT_ACTION) {
+      replayImport(t.region, c.params);
+      n++;
+      continue;
+    }
     t.region.beginCall();
     const r = dispatch(c.action, c.params, { region: t.region, engine: t.engine, accountId: c.accountId, regionName: c.regionName, requestId: c.requestId, now: new Date(c.time) });
     t.region.endCall(r.status === 200);
@@ -66,8 +72,9 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 export function createApp(opts: AppOptions = {}): { listener: RequestListener; accounts: Accounts; journal: Journal; flush: () => void } {
   const accounts = opts.accounts ?? new Accounts();
   const journal = opts.journal ?? new MemoryJournal();
-  const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
-  const tooLarge = (res: ServerResponse) =>
+  const maxCallBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
+  const maxImportBody = Math.max(maxCallBody, 512 * 1024 * 1024);
+  const tooLarge = (res: ServerResponse, maxBody = maxCallBody) =>
     send(res, 413, serializeError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, newRequestId()), XML_TYPE);
 
   // Group commit. A mutating call changes the state at once, but its answer waits until the call is in the
@@ -114,6 +121,18 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
       if (failed) send(res, 500, serializeError('InternalError', 'An internal error has occurred', requestId), XML_TYPE, requestId);
       else send(res, status, body, XML_TYPE, requestId);
     });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+
+  /** POST /_rampart/import (src/importer/server.ts): answered as JSON once the import is in the journal. */
+  const importRoute = (res: ServerResponse, rawQuery: string, text: string): void => {
+    const r = importCall(accounts, rawQuery, text);
+    if (!r.call) return sendJson(res, r.body, r.status);
+    pending.push({ call: r.call, event: r.event! });
+    answers.push((failed) => (failed ? sendJson(res, { error: 'the journal refused the import' }, 500) : sendJson(res, r.body)));
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
@@ -212,9 +231,12 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
     const path = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method;
-    if (path === '/' && method === 'POST') {
+    // rampart import --server: describe-* documents, which run larger than EC2 calls
+    const isImport = path === '/_rampart/import';
+    const maxBody = isImport ? maxImportBody : maxCallBody;
+    if ((path === '/' || isImport) && method === 'POST') {
       if (Number(req.headers['content-length'] ?? '0') > maxBody) {
-        tooLarge(res);
+        tooLarge(res, maxBody);
         req.resume();
         return;
       }
@@ -227,7 +249,7 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
         if (size > maxBody) {
           refused = true;
           chunks.length = 0;
-          tooLarge(res);
+          tooLarge(res, maxBody);
           return;
         }
         chunks.push(chunk);
@@ -237,7 +259,7 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
         let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
         // a byte-order mark is not part of the body (the Encoding Standard's UTF-8 decode drops it)
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        guard(res, () => handle(req, res, parseForm(text), text, rawQuery));
+        guard(res, () => (isImport ? importRoute(res, rawQuery, text) : handle(req, res, parseForm(text), text, rawQuery)));
       });
       return;
     }
