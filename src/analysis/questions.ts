@@ -151,6 +151,17 @@ function describeSources6(set: BigSet, internet: BigSet): string[] {
   return direct;
 }
 
+/**
+ * Rows in role order, then by ports. Code-point order, not localeCompare: a wide question has thousands of rows,
+ * and role names are group and subnet names (ASCII in practice), where the two orders agree but for case.
+ */
+function byRoleThenPorts(a: ReachRow, b: ReachRow): number {
+  if (a.role !== b.role) return a.role < b.role ? -1 : 1;
+  const x = summaryKey(a.ports);
+  const y = summaryKey(b.ports);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Sources as people read them: `0.0.0.0/0`, a few CIDRs, or `0.0.0.0/0 except …` when that is shorter. */
 export function describeSources(set: NumberSet, internet: NumberSet = INTERNET_V4): string[] {
   if (set.equals(internet)) return ['0.0.0.0/0'];
@@ -372,19 +383,25 @@ export class Questions {
       row.networkInterfaceIds.push(...others.map((m) => m.id));
       rows.set(rk, row);
     }
-    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role) || summaryKey(a.ports).localeCompare(summaryKey(b.ports)));
+    return [...rows.values()].sort(byRoleThenPorts);
   }
 
   private kernel4: PairKernel | undefined;
   private kernelVersion = -1;
-  /** role names of the kernel's classes, as they are first needed */
-  private kernelRoles: string[] = [];
+  /** role ids of the kernel's classes, as they are first needed, and the role names' ids */
+  private kernelRoleIds: number[] = [];
+  private readonly roleIds = new Map<string, number>();
+  private readonly roleNames: string[] = [];
   /** interface id -> its class's index in the kernel */
   private readonly kernelIndex = new Map<string, number>();
 
-  /** Builds the classes and their address index ahead of the first question (what every question needs first). */
+  /**
+   * Builds what every question needs first, ahead of the first one: the classes, their address index, and the
+   * internet's source ranges (public space without the estate's own addresses).
+   */
   index(): void {
     this.kernel();
+    this.internet();
   }
 
   /** The IPv4 pair kernel over the current classes. */
@@ -393,7 +410,7 @@ export class Questions {
     this.kernel4 ??= new PairKernel(this.reach);
     if (this.kernelVersion !== this.classesVersion) {
       this.kernel4.setClasses([...classes.values()]);
-      this.kernelRoles = [];
+      this.kernelRoleIds = [];
       this.kernelIndex.clear();
       this.kernel4.classList().forEach((c, i) => {
         for (const m of c.members) this.kernelIndex.set(m.id, i);
@@ -409,20 +426,32 @@ export class Questions {
     const own = this.kernelIndex.get(eni.id);
     if (own === undefined) return []; // no IPv4 address: nothing reaches it, it reaches nothing
     const list = k.classList();
-    const rows = new Map<string, ReachRow>();
+    // rows keyed by (role id, answer id): numbers, not strings, as a wide target has thousands of source classes
+    const rows = new Map<number, ReachRow>();
+    const stride = 1 << 20;
     const add = (c: number, r: number) => {
       const members = list[c].members;
       const others = c === own ? members.filter((m) => m.id !== eni.id) : members;
       if (others.length === 0) return;
-      const role = c === own ? this.role(others[0]) : (this.kernelRoles[c] ??= this.role(others[0]));
-      const rk = `${role}|${r}`;
+      let roleId: number | undefined = this.kernelRoleIds[c];
+      if (roleId === undefined) {
+        const name = this.role(others[0]);
+        roleId = this.roleIds.get(name);
+        if (roleId === undefined) {
+          roleId = this.roleNames.length;
+          this.roleIds.set(name, roleId);
+          this.roleNames.push(name);
+        }
+        this.kernelRoleIds[c] = roleId;
+      }
+      const rk = roleId * stride + r;
       let row = rows.get(rk);
-      if (row === undefined) rows.set(rk, (row = { role, networkInterfaceIds: [], ports: k.results[r] }));
+      if (row === undefined) rows.set(rk, (row = { role: this.roleNames[roleId], networkInterfaceIds: [], ports: k.results[r] }));
       for (const m of others) row.networkInterfaceIds.push(m.id);
     };
     if (inbound) k.column(own, add);
     else k.row(own, add);
-    return [...rows.values()].sort((a, b) => a.role.localeCompare(b.role) || summaryKey(a.ports).localeCompare(summaryKey(b.ports)));
+    return [...rows.values()].sort(byRoleThenPorts);
   }
 
   /** Everything that can open connections to an interface: interfaces grouped by role, and the internet. */
