@@ -329,16 +329,23 @@ export class PairKernel {
   }
 
   /**
-   * Builds (or checks) every class's tables, as the full matrix needs them all, and says which classes' halves
-   * changed since the previous call: a class whose egress half did not change keeps its row, one whose ingress
-   * half did not change keeps its column.
+   * Builds (or checks) the tables of every class (the full matrix needs them all) or of some, and says which
+   * classes' halves changed since they were last built: a class whose egress half did not change keeps its row,
+   * one whose ingress half did not change keeps its column.
    */
-  prepare(): { egress: boolean; ingress: boolean }[] {
-    return this.classes.map((c) => {
-      if (this.hasTables(c)) return { egress: false, ingress: false };
-      this.refreshTables(c);
-      return c.changed;
-    });
+  prepare(only?: Iterable<number>): Map<number, { egress: boolean; ingress: boolean }> {
+    const out = new Map<number, { egress: boolean; ingress: boolean }>();
+    const check = (i: number) => {
+      const c = this.classes[i];
+      if (this.hasTables(c)) out.set(i, { egress: false, ingress: false });
+      else {
+        this.refreshTables(c);
+        out.set(i, c.changed);
+      }
+    };
+    if (only === undefined) for (let i = 0; i < this.classes.length; i++) check(i);
+    else for (const i of only) check(i);
+    return out;
   }
 
   /** S's half at address x: from its tables when they are built, else looked up at that one address. */

@@ -25,8 +25,8 @@ export interface CellSource {
   readonly results: PortSummary[][];
   readonly stats: { pairs: number; skipped: number; combinations: number };
   setClasses(list: NetworkInterface[][]): void;
-  /** readies every class for a full pass; says per class which halves changed since the last call */
-  prepare(): { egress: boolean; ingress: boolean }[];
+  /** readies every class (or some) for a pass; says per class which halves changed since they were last readied */
+  prepare(only?: Iterable<number>): Map<number, { egress: boolean; ingress: boolean }>;
   classList(): readonly { members: NetworkInterface[] }[];
   cell(i: number, j: number): number;
   column(j: number, visit: (i: number, result: number) => void): void;
@@ -47,8 +47,10 @@ export class PairwiseCells implements CellSource {
   setClasses(list: NetworkInterface[][]): void {
     this.list = list;
   }
-  prepare(): { egress: boolean; ingress: boolean }[] {
-    return this.list.map(() => ({ egress: true, ingress: true }));
+  prepare(only?: Iterable<number>): Map<number, { egress: boolean; ingress: boolean }> {
+    const out = new Map<number, { egress: boolean; ingress: boolean }>();
+    for (const i of only ?? this.list.keys()) out.set(i, { egress: true, ingress: true });
+    return out;
   }
   classList(): readonly { members: NetworkInterface[] }[] {
     return this.list.map((members) => ({ members }));
@@ -188,9 +190,10 @@ export class ReachMatrix {
     const n = this.classList.length;
     if (this.dirtyRows.size > 0 || this.dirtyCols.size > 0) {
       // a class keeps its row when its egress half did not change, its column when its ingress half did not
-      const changed = this.source.prepare();
-      for (const i of this.dirtyRows) if (!changed[i].egress) this.dirtyRows.delete(i);
-      for (const j of this.dirtyCols) if (!changed[j].ingress) this.dirtyCols.delete(j);
+      // (a rule change invalidates the tables of exactly the classes holding the group: the dirty ones)
+      const changed = this.source.prepare(new Set([...this.dirtyRows, ...this.dirtyCols]));
+      for (const i of this.dirtyRows) if (!changed.get(i)!.egress) this.dirtyRows.delete(i);
+      for (const j of this.dirtyCols) if (!changed.get(j)!.ingress) this.dirtyCols.delete(j);
     }
     for (const i of this.dirtyRows) {
       for (let j = 0; j < n; j++) this.ids[j * n + i] = 0;
