@@ -388,7 +388,7 @@ export class Questions {
 
   private kernel4: PairKernel | undefined;
   private kernelVersion = -1;
-  /** role ids of the kernel's classes, as they are first needed, and the role names' ids */
+  /** role ids of the kernel's classes, and the role names' ids */
   private kernelRoleIds: number[] = [];
   private readonly roleIds = new Map<string, number>();
   private readonly roleNames: string[] = [];
@@ -404,13 +404,24 @@ export class Questions {
     this.internet();
   }
 
+  private roleIdOf(name: string): number {
+    let id = this.roleIds.get(name);
+    if (id === undefined) {
+      id = this.roleNames.length;
+      this.roleIds.set(name, id);
+      this.roleNames.push(name);
+    }
+    return id;
+  }
+
   /** The IPv4 pair kernel over the current classes. */
   private kernel(): PairKernel {
     const classes = this.classes();
     this.kernel4 ??= new PairKernel(this.reach);
     if (this.kernelVersion !== this.classesVersion) {
       this.kernel4.setClasses([...classes.values()]);
-      this.kernelRoleIds = [];
+      // each class's role, named once here: questions group thousands of classes by role
+      this.kernelRoleIds = this.kernel4.classList().map((c) => this.roleIdOf(this.role(c.members[0])));
       this.kernelIndex.clear();
       this.kernel4.classList().forEach((c, i) => {
         for (const m of c.members) this.kernelIndex.set(m.id, i);
@@ -433,17 +444,7 @@ export class Questions {
       const members = list[c].members;
       const others = c === own ? members.filter((m) => m.id !== eni.id) : members;
       if (others.length === 0) return;
-      let roleId: number | undefined = this.kernelRoleIds[c];
-      if (roleId === undefined) {
-        const name = this.role(others[0]);
-        roleId = this.roleIds.get(name);
-        if (roleId === undefined) {
-          roleId = this.roleNames.length;
-          this.roleIds.set(name, roleId);
-          this.roleNames.push(name);
-        }
-        this.kernelRoleIds[c] = roleId;
-      }
+      const roleId = this.kernelRoleIds[c];
       const rk = roleId * stride + r;
       let row = rows.get(rk);
       if (row === undefined) rows.set(rk, (row = { role: this.roleNames[roleId], networkInterfaceIds: [], ports: k.results[r] }));
