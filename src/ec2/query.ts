@@ -83,14 +83,27 @@ function parameterTree(params: QueryParameters): ParamNode {
   return root;
 }
 
-const wireNames = new WeakMap<StructureShape, Map<string, string>>();
+interface WireMember {
+  member: string;
+  ref: MemberRef;
+  wire: string;
+}
+interface WireIndex {
+  /** the members in model order, with their wire names */
+  members: WireMember[];
+  /** wire name -> member name */
+  byWire: Map<string, string>;
+  required: Set<string>;
+}
+const wireIndexes = new WeakMap<StructureShape, WireIndex>();
 
-/** Wire name -> member name for a structure. */
-function wireIndex(shape: StructureShape): Map<string, string> {
-  let index = wireNames.get(shape);
+/** A structure's members with their wire names, worked out once per shape. */
+function wireIndex(shape: StructureShape): WireIndex {
+  let index = wireIndexes.get(shape);
   if (!index) {
-    index = new Map(Object.entries(shape.members).map(([member, ref]) => [queryNameOf(member, ref), member]));
-    wireNames.set(shape, index);
+    const members = Object.entries(shape.members).map(([member, ref]) => ({ member, ref, wire: queryNameOf(member, ref) }));
+    index = { members, byWire: new Map(members.map((m) => [m.wire, m.member])), required: new Set(shape.required ?? []) };
+    wireIndexes.set(shape, index);
   }
   return index;
 }
@@ -104,16 +117,15 @@ class Walk {
     if (node.value !== undefined) this.unknown ??= ProtocolErrors.unknownParameter(node.name);
     const index = wireIndex(shape);
     for (const [wire, child] of node.children) {
-      if (!index.has(wire)) this.unknown ??= ProtocolErrors.unknownParameter(child.name);
+      if (!index.byWire.has(wire)) this.unknown ??= ProtocolErrors.unknownParameter(child.name);
     }
     const out: QueryStructure = {};
-    for (const [member, ref] of Object.entries(shape.members)) {
-      const wire = queryNameOf(member, ref);
+    for (const { member, ref, wire } of index.members) {
       const child = node.children.get(wire);
       if (child) {
         const value = this.value(ref, child, prefix + wire);
         if (value !== undefined) out[member] = value;
-      } else if (shape.required?.includes(member)) {
+      } else if (index.required.has(member)) {
         this.missing ??= ProtocolErrors.missingParameter(prefix + wire);
       }
     }

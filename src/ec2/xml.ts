@@ -26,6 +26,18 @@ export function serializeError(code: string, message: string, requestId: string)
   );
 }
 
+const xmlMembers = new WeakMap<StructureShape, [member: string, ref: MemberRef, xmlName: string][]>();
+
+/** A structure's members in model order with their element names, worked out once per shape. */
+function membersOf(shape: StructureShape): [member: string, ref: MemberRef, xmlName: string][] {
+  let members = xmlMembers.get(shape);
+  if (!members) {
+    members = Object.entries(shape.members).map(([member, ref]) => [member, ref, xmlNameOf(member, ref)]);
+    xmlMembers.set(shape, members);
+  }
+  return members;
+}
+
 function structureBody(shape: StructureShape, value: unknown, path: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
     throw new TypeError(`${path}: expected a structure`);
@@ -35,30 +47,35 @@ function structureBody(shape: StructureShape, value: unknown, path: string): str
     if (!Object.hasOwn(shape.members, key)) throw new TypeError(`${path}: ${key} is not a member`);
   }
   let out = '';
-  for (const [member, ref] of Object.entries(shape.members)) {
+  for (const [member, ref, xmlName] of membersOf(shape)) {
     const v = record[member];
-    if (v !== undefined && v !== null) out += element(xmlNameOf(member, ref), ref, v, `${path}.${member}`);
+    if (v !== undefined && v !== null) out += element(xmlName, ref, v, path, member);
   }
   return out;
 }
 
-function element(name: string, ref: MemberRef, value: unknown, path: string): string {
+/** The element of one value; `path` + `step` name it in errors (joined only when there is an error). */
+function element(name: string, ref: MemberRef, value: unknown, parent: string, step: string | number): string {
   const shape = shapeOf(ref);
   let inner: string;
   if (shape.type === 'structure') {
-    inner = structureBody(shape, value, path);
+    inner = structureBody(shape, value, pathOf(parent, step));
   } else if (shape.type === 'list') {
-    if (!Array.isArray(value)) throw new TypeError(`${path}: expected a list`);
+    if (!Array.isArray(value)) throw new TypeError(`${pathOf(parent, step)}: expected a list`);
     const item = shape.member.locationName ?? 'item';
-    inner = value.map((v, i) => element(item, shape.member, v, `${path}[${i}]`)).join('');
+    const path = pathOf(parent, step);
+    inner = '';
+    for (let i = 0; i < value.length; i++) inner += element(item, shape.member, value[i], path, i);
   } else {
-    inner = scalarText(shape.type, value, path);
+    inner = scalarText(shape.type, value, parent, step);
   }
   // Empty is written <x/>, as AWS does (<ipv6Ranges/>); botocore reads it as [], {} or ''.
   return inner === '' ? `<${name}/>` : `<${name}>${inner}</${name}>`;
 }
 
-function scalarText(type: string, value: unknown, path: string): string {
+const pathOf = (parent: string, step: string | number): string => (typeof step === 'number' ? `${parent}[${step}]` : `${parent}.${step}`);
+
+function scalarText(type: string, value: unknown, parent: string, step: string | number): string {
   switch (type) {
     case 'string':
       if (typeof value === 'string') return escapeXml(value);
@@ -84,7 +101,7 @@ function scalarText(type: string, value: unknown, path: string): string {
       if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
       break;
   }
-  throw new TypeError(`${path}: ${JSON.stringify(value)} is not a ${type}`);
+  throw new TypeError(`${pathOf(parent, step)}: ${JSON.stringify(value)} is not a ${type}`);
 }
 
 const ENTITIES: Record<string, string> = {

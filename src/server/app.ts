@@ -163,10 +163,11 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
     if (mutating) tenant.region.endCall(r.status === 200);
     if (r.event) {
       const sourceIp = header(req, 'x-forwarded-for') ?? '127.0.0.1';
+      const time = now.toISOString();
       const event = {
         eventVersion: '1.08',
         userIdentity: { type: 'IAMUser', principalId: caller.accessKeyId, arn: `arn:aws:iam::${caller.accountId}:user/rampart`, accountId: caller.accountId, accessKeyId: caller.accessKeyId },
-        eventTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), eventSource: 'ec2.amazonaws.com', eventName: r.event.action, awsRegion: caller.regionName,
+        eventTime: `${time.slice(0, 19)}Z`, eventSource: 'ec2.amazonaws.com', eventName: r.event.action, awsRegion: caller.regionName,
         sourceIPAddress: sourceIp, userAgent: header(req, 'user-agent') ?? '',
         requestParameters: cloudTrailShape(r.event.input), responseElements: cloudTrailShape({ RequestId: requestId, ...(r.event.output ?? {}) }),
         requestID: requestId, eventID: randomUUID(), readOnly: false, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: caller.accountId,
@@ -175,7 +176,7 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
       const eventJson = JSON.stringify(event);
       const call: JournalCall = {
         accountId: caller.accountId, regionName: caller.regionName, action: r.event.action, params, requestId,
-        time: now.toISOString(), accessKeyId: caller.accessKeyId, sourceIp, event, eventJson,
+        time, accessKeyId: caller.accessKeyId, sourceIp, event, eventJson,
       };
       // acknowledged only once it is on disk
       return commitThenAnswer(res, call, event, r.status, r.body, requestId);

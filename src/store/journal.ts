@@ -163,8 +163,19 @@ export function cloudTrailShape(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k.charAt(0).toLowerCase() + k.slice(1)] = cloudTrailShape(x);
+    for (const k in v) if (Object.hasOwn(v, k)) out[lowerCamel(k)] = cloudTrailShape((v as Record<string, unknown>)[k]);
     return out;
   }
   return v;
+}
+
+// member names are few (the model's): each is lowered once
+const lowered = new Map<string, string>();
+function lowerCamel(k: string): string {
+  let l = lowered.get(k);
+  if (l === undefined) {
+    l = k.charAt(0).toLowerCase() + k.slice(1);
+    if (lowered.size < 10_000) lowered.set(k, l);
+  }
+  return l;
 }
