@@ -205,7 +205,8 @@ export class Auditor {
   // ------------------------------------------------------------------ exposure helpers
 
   private exposure(): Map<string, ExposureFinding> {
-    if (!this.exposureByEni) this.exposureByEni = new Map(this.q.exposure().map((x) => [x.networkInterfaceId, x]));
+    // IPv4 findings: the IPv6 ones are walked by eniExposure6 (one finding per interface and family)
+    if (!this.exposureByEni) this.exposureByEni = new Map(this.q.exposure().filter((x) => x.family === 4).map((x) => [x.networkInterfaceId, x]));
     return this.exposureByEni;
   }
 
