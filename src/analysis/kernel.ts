@@ -99,7 +99,6 @@ export class PairKernel {
 
   private readonly objectIds = new WeakMap<object, number>();
   private nextObjectId = 1;
-  private readonly gsTupleIds = new Map<string, number>();
   /** per security-group tuple: the allowed ports per protocol, and whether every one is empty */
   private readonly gsTuples: PortMatcher[][] = [];
   private readonly gsDead: boolean[] = [];
@@ -160,16 +159,25 @@ export class PairKernel {
   }
 
   private gsTupleId(matchers: PortMatcher[]): number {
-    const key = matchers.map((m) => this.objectId(m)).join(',');
-    let id = this.gsTupleIds.get(key);
+    // a trie of maps over the matchers' numbers: no key string to build for each of thousands of atoms
+    let node = this.gsTrie;
+    for (let k = 0; k < matchers.length - 1; k++) {
+      const o = this.objectId(matchers[k]);
+      let next = node.get(o) as Map<number, unknown> | undefined;
+      if (next === undefined) node.set(o, (next = new Map()));
+      node = next;
+    }
+    const last = this.objectId(matchers[matchers.length - 1]);
+    let id = node.get(last) as number | undefined;
     if (id === undefined) {
       id = this.gsTuples.length;
       this.gsTuples.push(matchers);
       this.gsDead.push(matchers.every((m) => m.flat.length === 0));
-      this.gsTupleIds.set(key, id);
+      node.set(last, id);
     }
     return id;
   }
+  private readonly gsTrie = new Map<number, unknown>();
 
   private subTupleId(t: SubnetTuple): number {
     const key = `${t.vpcId}|${t.route}|${t.out.map((v) => this.objectId(v)).join(',')}|${t.in.map((v) => this.objectId(v)).join(',')}`;
