@@ -29,6 +29,6 @@ export { simulate, parseDuration, type TimelineEvent, type Simulation } from './
 export { parseTarget, resolveEndpoint, TargetError, type Target } from './scenario/targets.js';
 export { Formatter, makeStyle } from './cli/format.js';
 export { Reachability, type FlowEndpoint, type FlowResult, type PairReach, type ProtocolReach } from './analysis/reach.js';
-export { Questions, diffReach, formatPorts, formatSummary, type DiffEntry, type ExposureFinding, type MatrixCell, type PortSummary, type ReachRow } from './analysis/questions.js';
+export { Questions, diffReach, cellAt, formatPorts, formatSummary, type DiffEntry, type ExposureFinding, type MatrixCell, type PortSummary, type ReachRow, type RoleMatrix } from './analysis/questions.js';
 export { generateEstate, generateEstateData, generateEstateReport, type GenerateOptions } from './scenario/generate.js';
 export { startServer, DEFAULT_PORT, DEFAULT_HOST, type RunningServer, type ServeOptions } from './server/serve.js';

@@ -25,5 +25,10 @@ instances:
     const q = new rampart.Questions(new rampart.Reachability(new rampart.Engine(s.region)));
     const rows = q.whoCanReach(s.names.endpoints.get('db')![0]);
     expect(rows.map((r) => `${r.role}: ${rampart.formatSummary(r.ports, 253)}`)).toEqual(['web @ a: tcp 5432']);
+    // the role matrix, compact and as cells
+    const m = q.roleMatrix();
+    const cells = Array.from({ length: m.size }, (_, k) => rampart.cellAt(m, k));
+    expect(cells.map((c) => `${c.from} → ${c.to}: ${rampart.formatSummary(c.ports, 253)} (${c.fromInterfaces}×${c.toInterfaces})`)).toEqual(['web @ a → db @ a: tcp 5432 (1×1)']);
+    expect(q.matrix()).toEqual(cells);
   });
 });
