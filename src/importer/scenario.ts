@@ -292,6 +292,10 @@ export function regionToScenario(region: Region, opts: { quotas?: Partial<Quotas
       if (primary.association.allocationId) o.elasticIp = true;
       else o.publicIp = true;
       notes.push(`${where}: its public address (${primary.association.allocationId ? 'an Elastic IP' : 'auto-assigned'}) is allocated again on load`);
+    } else if (region.subnets.get(e.subnetId)?.mapPublicIpOnLaunch) {
+      // Fix (round-trip test): an instance without a public address in a subnet that maps one on launch got one
+      // when the file was loaded again (the subnet's default applies when publicIp is left out)
+      o.publicIp = false;
     }
     if (!e.sourceDestCheck) o.sourceDestCheck = false;
     const ct = e.connectionTracking;

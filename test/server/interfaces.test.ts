@@ -372,7 +372,7 @@ describe('network interfaces, instances, addresses, prefix lists, tags and flow 
     const dup = await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'VPC', ResourceIds: [instance.VpcId!], TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-bucket' }));
     expect(dup.Unsuccessful![0].Error?.Code).toBe('FlowLogAlreadyExists');
     const badInterval = await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'Subnet', ResourceIds: [instance.SubnetId!], TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::b', MaxAggregationInterval: 30 })).catch((e) => e);
-    expect(badInterval.name).toBe('InvalidParameterValue');
+    expect(badInterval.name).toBe('InvalidParameter');
     await ec2.send(new CreateTagsCommand({ Resources: [c.FlowLogIds![0]], Tags: [{ Key: 'extra', Value: '1' }] }));
     const t = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['vpc-flow-log'] }] }));
     expect(t.Tags!.map((x) => x.Key).sort()).toEqual(['extra', 'k']);
