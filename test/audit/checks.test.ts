@@ -318,12 +318,16 @@ describe('interface exposure', () => {
     expect(of(audit(net({ web: [SSH_WORLD], webSubnet: 'private' })).findings, 'RMP-ENI-001')).toEqual([]);
   });
 
-  it('RMP-ENI-001 over IPv6: SSH from ::/0 is critical, from one /32 medium; no ::/0 route, no exposure', () => {
+  it('RMP-ENI-001 over IPv6: SSH from ::/0 is critical, from a /32 high, from one /48 medium; no ::/0 route, no exposure', () => {
     const world = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "::/0" }'] })).findings, 'RMP-ENI-001');
     expect(world.map((f) => [f.severity, f.details?.family])).toEqual([['critical', 6]]);
-    expect(world[0].message).toMatch(/tcp 22 from ::\/0/);
-    const narrow = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "2001:db8::/32" }'] })).findings, 'RMP-ENI-001');
-    expect(narrow.map((f) => f.severity)).toEqual(['medium']);
+    expect(world[0].message).toMatch(/IPv6 internet .*tcp 22 from ::\/0/);
+    // the exposure question's rule: "more than a /16's worth" of IPv4 is "wider than a /48" of IPv6
+    const wide = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "2001:db8::/32" }'] })).findings, 'RMP-ENI-001');
+    expect(wide.map((f) => f.severity)).toEqual(['high']);
+    const narrow = of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "2001:db8::/48" }'] })).findings, 'RMP-ENI-001');
+    expect(narrow.map((f) => [f.severity, f.details?.family])).toEqual([['medium', 6]]);
+    expect(narrow[0].message).toMatch(/tcp 22 from 2001:db8::\/48/);
     expect(of(audit(net({ web: ['{ protocol: tcp, ports: 22, from: "::/0" }'], webSubnet: 'private' })).findings, 'RMP-ENI-001')).toEqual([]);
   });
 });
