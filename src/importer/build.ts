@@ -1068,8 +1068,27 @@ export class Builder {
   }
 
   /** ENIs of describe-network-interfaces whose Description matches, in import order, not yet taken. */
-  private enisWhere(pred: (e: J) => boolean): Item[] {
-    return this.list('NetworkInterfaces').filter((it) => !this.claimedEnis.has(str(it.item, 'NetworkInterfaceId') ?? '') && pred(it.item));
+  private eniIndex: Map<string, Item[]> | undefined;
+  /**
+   * The described interfaces not yet claimed whose FIELD is VALUE (and that pass PRED), in document order. Indexed
+   * once: a scan of every interface per NAT gateway, load balancer and DB instance was most of a large import.
+   */
+  private enisWhere(field: 'NetworkInterfaceId' | 'Description', value: string | undefined, pred?: (e: J) => boolean): Item[] {
+    if (value === undefined) return [];
+    if (!this.eniIndex) {
+      this.eniIndex = new Map();
+      for (const it of this.list('NetworkInterfaces')) {
+        for (const f of ['NetworkInterfaceId', 'Description'] as const) {
+          const v = str(it.item, f);
+          if (v === undefined) continue;
+          const k = `${f}\0${v}`;
+          const l = this.eniIndex.get(k);
+          if (l) l.push(it);
+          else this.eniIndex.set(k, [it]);
+        }
+      }
+    }
+    return (this.eniIndex.get(`${field}\0${value}`) ?? []).filter((it) => !this.claimedEnis.has(str(it.item, 'NetworkInterfaceId') ?? '') && (!pred || pred(it.item)));
   }
 
   private service(at: Item, kind: ServiceKind, name: string, idPrefix: 'nat' | 'res', resourceId: string | undefined, subnets: string[], groups: string[], enis: Item[], privateIps: (string | undefined)[], internetFacing: boolean, tags: Tag[], description?: string): void {
@@ -1112,7 +1131,7 @@ export class Builder {
       }
       const addrs = arr(n, 'NatGatewayAddresses');
       const primary = addrs.find((a) => bool(a, 'IsPrimary') !== false) ?? addrs[0];
-      const enis = this.enisWhere((e) => str(e, 'NetworkInterfaceId') === str(primary, 'NetworkInterfaceId'));
+      const enis = this.enisWhere('NetworkInterfaceId', str(primary, 'NetworkInterfaceId'));
       this.service(it, 'nat-gateway', nameTagOf(n) ?? id ?? 'nat', 'nat', id, [str(n, 'SubnetId') ?? ''], [], enis, [str(primary, 'PrivateIp')], str(n, 'ConnectivityType') !== 'private', tagsOf(n), `Interface for NAT Gateway ${id}`);
     }
     for (const it of this.list('LoadBalancers')) {
@@ -1125,7 +1144,7 @@ export class Builder {
       const description = tail ? `ELB ${tail}` : undefined;
       const zones = arr(lb, 'AvailabilityZones');
       const subnets = zones.map((z) => str(z, 'SubnetId') ?? '');
-      const enis = description ? this.enisWhere((e) => str(e, 'Description') === description) : [];
+      const enis = this.enisWhere('Description', description);
       const ordered = enis.length ? enis.slice().sort((a, b) => subnets.indexOf(str(a.item, 'SubnetId') ?? '') - subnets.indexOf(str(b.item, 'SubnetId') ?? '')) : [];
       const ips = zones.map((z) => str(arr(z, 'LoadBalancerAddresses')[0], 'PrivateIPv4Address'));
       this.tick();
@@ -1138,7 +1157,7 @@ export class Builder {
       const name = str(lb, 'LoadBalancerName') ?? 'clb';
       const description = `ELB ${name}`;
       const subnets = strs(lb, 'Subnets');
-      const enis = this.enisWhere((e) => str(e, 'Description') === description);
+      const enis = this.enisWhere('Description', description);
       this.tick();
       this.service(it, 'clb', name, 'res', undefined, enis.length ? enis.map((e) => str(e.item, 'SubnetId') ?? '') : subnets, strs(lb, 'SecurityGroups'), enis,
         enis.map((e) => this.privateIps(e.item).primary), str(lb, 'Scheme') === 'internet-facing', [], description);
@@ -1161,7 +1180,7 @@ export class Builder {
       const sameGroups = (e: J) => { const g = arr(e, 'Groups').map((x) => str(x, 'GroupId')); return g.length === groups.length && g.every((x) => x !== undefined && groups.includes(x)); };
       const azOf = (s: string) => str(obj(sng.find((x) => str(x, 'SubnetIdentifier') === s), 'SubnetAvailabilityZone'), 'Name');
       const wantAz = [str(db, 'AvailabilityZone'), ...(bool(db, 'MultiAZ') === true ? [str(db, 'SecondaryAvailabilityZone')] : [])].filter((z): z is string => z !== undefined);
-      const candidates = this.enisWhere((e) => str(e, 'Description') === 'RDSNetworkInterface' && subnetIds.includes(str(e, 'SubnetId') ?? '') && sameGroups(e));
+      const candidates = this.enisWhere('Description', 'RDSNetworkInterface', (e) => subnetIds.includes(str(e, 'SubnetId') ?? '') && sameGroups(e));
       const enis = candidates.filter((c) => wantAz.includes(str(c.item, 'AvailabilityZone') ?? '')).slice(0, Math.max(wantAz.length, 1));
       const picked = enis.length ? enis : candidates.slice(0, 1);
       let subnets = picked.map((e) => str(e.item, 'SubnetId') ?? '');
