@@ -69,6 +69,26 @@ interface ClassInfo {
   constSide: number;
   /** which halves changed when the tables were last rebuilt */
   changed: { egress: boolean; ingress: boolean };
+  /** its set of groups and its subnet, as small numbers (point lookups are shared by classes with the same) */
+  groupSlot: number;
+  subnetSlot: number;
+}
+
+/** A distinct set of groups among the classes, for point lookups. */
+interface GroupSlot {
+  groups: readonly string[];
+  /** its egress half over address atoms (every question looks sources' egress up: made ahead, at index) */
+  egress: GsTable | undefined;
+  /** for ingress lookups at one address */
+  compiled: CompiledGroupSet | undefined;
+}
+
+/** A subnet among the classes, for point lookups (its NACL and routes resolved once per state change). */
+interface SubnetSlot {
+  subnetId: string;
+  vpcId: string;
+  acl: CompiledAcl | undefined;
+  routes: CompiledRoutes | undefined;
 }
 
 /** How two classes are joined, part of the memo key. */
@@ -104,6 +124,9 @@ export class PairKernel {
   private readonly gsDead: boolean[] = [];
   private readonly subTupleIds = new Map<string, number>();
   private readonly subTuples: SubnetTuple[] = [];
+  /** NACL parts of subnet tuples: verdicts out and in per protocol, interned by identity */
+  private readonly aclPartIds = new Map<string, number>();
+  private readonly aclParts: { out: PortVerdicts[]; in: PortVerdicts[] }[] = [];
   /** side ids by security-group tuple, then subnet tuple (small-integer keys keep the lookups fast) */
   private readonly sideIds: Map<number, number>[] = [];
   private readonly sideGs: number[] = [];
@@ -140,7 +163,10 @@ export class PairKernel {
     this.unsubscribe = reach.engine.region.onChange((e) => {
       this.generation++;
       this.points.addr = -1;
-      if (e.type !== 'group-rules' && e.type !== 'group-deleted' && e.type !== 'group-members') this.subnetTables.clear();
+      if (e.type !== 'group-rules' && e.type !== 'group-deleted' && e.type !== 'group-members') {
+        this.subnetTables.clear();
+        for (const slot of this.subnetSlots) slot.acl = slot.routes = undefined;
+      }
     });
   }
 
@@ -179,12 +205,24 @@ export class PairKernel {
   }
   private readonly gsTrie = new Map<number, unknown>();
 
-  private subTupleId(t: SubnetTuple): number {
-    const key = `${t.vpcId}|${t.route}|${t.out.map((v) => this.objectId(v)).join(',')}|${t.in.map((v) => this.objectId(v)).join(',')}`;
+  private aclPartId(out: PortVerdicts[], inn: PortVerdicts[]): number {
+    const key = `${out.map((v) => this.objectId(v)).join(',')}|${inn.map((v) => this.objectId(v)).join(',')}`;
+    let id = this.aclPartIds.get(key);
+    if (id === undefined) {
+      id = this.aclParts.length;
+      this.aclParts.push({ out, in: inn });
+      this.aclPartIds.set(key, id);
+    }
+    return id;
+  }
+
+  private subTupleId(vpcId: string, route: string, aclPart: number): number {
+    const key = `${vpcId}|${route}|${aclPart}`;
     let id = this.subTupleIds.get(key);
     if (id === undefined) {
       id = this.subTuples.length;
-      this.subTuples.push(t);
+      const p = this.aclParts[aclPart];
+      this.subTuples.push({ vpcId, route, out: p.out, in: p.in });
       this.subTupleIds.set(key, id);
     }
     return id;
@@ -249,9 +287,7 @@ export class PairKernel {
     const atIn = inT.map(() => 0);
     for (let k = 0; k < bounds.length; k++) {
       const a = bounds[k];
-      const r = this.engine.routeDecision(subnetId, 4, a);
-      const route = r.kind === 'vpc' ? `vpc:${r.vpcId}` : r.kind === 'internet' ? 'internet' : 'blocked';
-      const id = this.subTupleId({ vpcId, route, out: outT.map((t, x) => atomAt(t, atOut, x, a)), in: inT.map((t, x) => atomAt(t, atIn, x, a)) });
+      const id = this.subTupleId(vpcId, this.routeAt(subnetId, a), this.aclPartId(outT.map((t, x) => atomAt(t, atOut, x, a)), inT.map((t, x) => atomAt(t, atIn, x, a))));
       if (id === prev) continue;
       bounds[n] = a;
       ids[n++] = prev = id;
@@ -286,7 +322,15 @@ export class PairKernel {
           break;
         }
       }
-      this.classes.push({ members, rep, vpc: this.vpcIndex.get(rep.vpcId)!, priv: addrs.v4[0], srcPub: addrs.publicOf.get(addrs.v4[0]) ?? -1, dstPub, checked: -1, constSide: -1, changed: { egress: true, ingress: true } });
+      this.classes.push({ members, rep, vpc: this.vpcIndex.get(rep.vpcId)!, priv: addrs.v4[0], srcPub: addrs.publicOf.get(addrs.v4[0]) ?? -1, dstPub, checked: -1, constSide: -1, changed: { egress: true, ingress: true }, ...this.slotsOf(rep) });
+    }
+    if (this.groupStamp.length < this.groupSlots.length) {
+      this.groupStamp = new Int32Array(this.groupSlots.length * 2).fill(-1);
+      this.groupValue = new Int32Array(this.groupSlots.length * 2);
+    }
+    if (this.subnetStamp.length < this.subnetSlots.length) {
+      this.subnetStamp = new Int32Array(this.subnetSlots.length * 2).fill(-1);
+      this.subnetValue = new Int32Array(this.subnetSlots.length * 2);
     }
     // in VPC and address order, so a column's sweep visits (and the matrix stores) sources in index order
     this.classes.sort((a, b) => a.vpc - b.vpc || a.priv - b.priv);
@@ -303,6 +347,16 @@ export class PairKernel {
     };
     this.privSorted = sorted((c) => c.priv);
     this.pubSorted = sorted((c) => c.srcPub);
+  }
+
+  /**
+   * Readies the point lookups ahead of questions: each set of groups' egress half over address atoms (a source's
+   * half at any destination is then one binary search, until one of its groups changes), each subnet's NACL and
+   * route table found.
+   */
+  index(): void {
+    for (const slot of this.groupSlots) if (slot.groups.length > 0) this.egressOf(slot);
+    for (const slot of this.subnetSlots) this.resolveSubnet(slot);
   }
 
   /** The classes as given to setClasses (those with an IPv4 address), in order. */
@@ -358,49 +412,122 @@ export class PairKernel {
 
   /** S's half at address x: from its tables when they are built, else looked up at that one address. */
   private sourceSide(s: ClassInfo, x: number): number {
-    if (!this.hasTables(s)) return this.pointSide(s.rep, true, x);
+    if (!this.hasTables(s)) return this.pointSide(s, true, x);
     if (s.constSide >= 0) return s.constSide;
     const e = s.egress!;
     const sub = s.subnet!;
     return this.sideId(e.ids[e.bounds.length === 1 ? 0 : floorIndex(e.bounds, x)], sub.ids[sub.bounds.length === 1 ? 0 : floorIndex(sub.bounds, x)]);
   }
 
-  /** A half at one address, straight from the engine's compiled tables (one question needs no atom tables). */
-  private pointSide(eni: NetworkInterface, egress: boolean, addr: number): number {
-    // one question looks many interfaces up at the same address: remember each set of groups' and each
-    // subnet's part for that address (and direction) until another is asked
+  /** Where a subnet's routes send an address, as the subnet tuple records it. */
+  private routeAt(subnetId: string, addr: number): string {
+    const r = this.engine.routeDecision(subnetId, 4, addr);
+    return r.kind === 'vpc' ? `vpc:${r.vpcId}` : r.kind === 'internet' ? 'internet' : 'blocked';
+  }
+
+  /**
+   * A class's half at one address, straight from the engine's compiled tables (one question needs no atom
+   * tables). One question looks thousands of classes up at the same address: each set of groups, NACL and
+   * route table is looked up once for that address (and direction), and a set of groups whose rules are the
+   * same at every address (most egress sets: all traffic to 0.0.0.0/0) is never looked up again.
+   */
+  private pointSide(c: ClassInfo, egress: boolean, addr: number): number {
     const pc = this.points;
     if (pc.addr !== addr || pc.egress !== egress) {
       pc.addr = addr;
       pc.egress = egress;
-      pc.gs.clear();
+      pc.stamp++;
+      pc.acl.clear();
+      pc.route.clear();
       pc.sub.clear();
     }
-    let gs: number | undefined;
-    if (eni.groups.length === 0) gs = this.allOpen.ids[0];
-    else {
-      const cs = this.engine.groupSet(eni.groups);
-      gs = pc.gs.get(cs);
-      if (gs === undefined) pc.gs.set(cs, (gs = this.gsTupleId(this.protocols.map((p) => cs.allowedPorts(egress, 4, p, addr)))));
-    }
-    let sub = pc.sub.get(eni.subnetId);
-    if (sub === undefined) pc.sub.set(eni.subnetId, (sub = this.pointSubnet(eni.subnetId, addr)));
-    return this.sideId(gs, sub);
+    return this.sideId(this.groupPoint(c.groupSlot, egress, addr), this.subnetPoint(c.subnetSlot, addr));
   }
 
-  private readonly points = { addr: -1, egress: false, gs: new Map<CompiledGroupSet, number>(), sub: new Map<string, number>() };
+  /** the address (and direction) point lookups are remembered for; stamp tells the slots' entries apart */
+  private readonly points = { addr: -1, egress: false, stamp: 0, acl: new Map<CompiledAcl, number>(), route: new Map<CompiledRoutes, string>(), sub: new Map<CompiledAcl, Map<CompiledRoutes, number>>() };
+  private readonly groupSlotIds = new Map<string, number>();
+  private readonly groupSlots: GroupSlot[] = [];
+  private readonly subnetSlotIds = new Map<string, number>();
+  private readonly subnetSlots: SubnetSlot[] = [];
+  /** per slot: the stamp of the address its value was looked up at, and the value */
+  private groupStamp = new Int32Array(0);
+  private groupValue = new Int32Array(0);
+  private subnetStamp = new Int32Array(0);
+  private subnetValue = new Int32Array(0);
 
-  private pointSubnet(subnetId: string, addr: number): number {
-    const t = this.subnetTables.get(subnetId);
-    if (t !== undefined && t.acl.valid && t.routes.valid && t.acl === this.engine.networkAcl(subnetId) && t.routes === this.engine.routeTable(subnetId)) return t.ids[floorIndex(t.bounds, addr)];
-    const acl = this.engine.networkAcl(subnetId);
-    const r = this.engine.routeDecision(subnetId, 4, addr);
-    return this.subTupleId({
-      vpcId: this.engine.region.getSubnet(subnetId).vpcId,
-      route: r.kind === 'vpc' ? `vpc:${r.vpcId}` : r.kind === 'internet' ? 'internet' : 'blocked',
-      out: this.protocols.map((p) => acl.portVerdicts(true, 4, p, addr)),
-      in: this.protocols.map((p) => acl.portVerdicts(false, 4, p, addr)),
-    });
+  private groupPoint(k: number, egress: boolean, addr: number): number {
+    if (this.groupStamp[k] === this.points.stamp) return this.groupValue[k];
+    const slot = this.groupSlots[k];
+    let id: number;
+    // an interface without groups has no security-group stage at all (Reachability.path)
+    if (slot.groups.length === 0) id = this.allOpen.ids[0];
+    else if (egress) {
+      const t = this.egressOf(slot);
+      id = t.ids[t.bounds.length === 1 ? 0 : floorIndex(t.bounds, addr)];
+    } else {
+      let cs = slot.compiled;
+      if (cs === undefined || !cs.valid) cs = slot.compiled = this.engine.groupSet(slot.groups);
+      const c = cs;
+      id = this.gsTupleId(this.protocols.map((p) => c.allowedPorts(false, 4, p, addr)));
+    }
+    this.groupStamp[k] = this.points.stamp;
+    this.groupValue[k] = id;
+    return id;
+  }
+
+  /** A slot's egress table (made again after a change of one of its groups' rules). */
+  private egressOf(slot: GroupSlot): GsTable {
+    if (slot.egress === undefined || !slot.egress.compiled!.valid) slot.egress = this.gsTable(slot.groups, true);
+    return slot.egress;
+  }
+
+  private subnetPoint(k: number, addr: number): number {
+    if (this.subnetStamp[k] === this.points.stamp) return this.subnetValue[k];
+    const slot = this.subnetSlots[k];
+    const pc = this.points;
+    const { acl, routes } = this.resolveSubnet(slot);
+    // subnets share NACLs and route tables: each is looked up once per address, each pair of them made a tuple once
+    let byRoutes = pc.sub.get(acl);
+    if (byRoutes === undefined) pc.sub.set(acl, (byRoutes = new Map()));
+    let id = byRoutes.get(routes);
+    // (a route table serves subnets of its own VPC only, which the tuple records: checked all the same)
+    if (id === undefined || this.subTuples[id].vpcId !== slot.vpcId) {
+      let part = pc.acl.get(acl);
+      if (part === undefined) pc.acl.set(acl, (part = this.aclPartId(this.protocols.map((p) => acl.portVerdicts(true, 4, p, addr)), this.protocols.map((p) => acl.portVerdicts(false, 4, p, addr)))));
+      let route = pc.route.get(routes);
+      if (route === undefined) pc.route.set(routes, (route = this.routeAt(slot.subnetId, addr)));
+      id = this.subTupleId(slot.vpcId, route, part);
+      byRoutes.set(routes, id);
+    }
+    this.subnetStamp[k] = pc.stamp;
+    this.subnetValue[k] = id;
+    return id;
+  }
+
+  /** A subnet's compiled NACL and routes (resolved again after a change of either). */
+  private resolveSubnet(slot: SubnetSlot): { acl: CompiledAcl; routes: CompiledRoutes } {
+    if (slot.acl === undefined || !slot.acl.valid) slot.acl = this.engine.networkAcl(slot.subnetId);
+    if (slot.routes === undefined || !slot.routes.valid) slot.routes = this.engine.routeTable(slot.subnetId);
+    return slot as { acl: CompiledAcl; routes: CompiledRoutes };
+  }
+
+  /** The slots of a class's set of groups and subnet (made on first sight; they outlive reclassification). */
+  private slotsOf(rep: NetworkInterface): { groupSlot: number; subnetSlot: number } {
+    const key = rep.groups.length === 1 ? rep.groups[0] : [...rep.groups].sort().join(',');
+    let groupSlot = this.groupSlotIds.get(key);
+    if (groupSlot === undefined) {
+      groupSlot = this.groupSlots.length;
+      this.groupSlots.push({ groups: rep.groups, egress: undefined, compiled: undefined });
+      this.groupSlotIds.set(key, groupSlot);
+    }
+    let subnetSlot = this.subnetSlotIds.get(rep.subnetId);
+    if (subnetSlot === undefined) {
+      subnetSlot = this.subnetSlots.length;
+      this.subnetSlots.push({ subnetId: rep.subnetId, vpcId: rep.vpcId, acl: undefined, routes: undefined });
+      this.subnetSlotIds.set(rep.subnetId, subnetSlot);
+    }
+    return { groupSlot, subnetSlot };
   }
 
   /** How a source class reaches a destination class: the join, and the addresses each side looks the other up at. */
@@ -432,7 +559,7 @@ export class PairKernel {
       const sub = d.subnet!;
       dSide = this.sideId(g, sub.ids[sub.bounds.length === 1 ? 0 : floorIndex(sub.bounds, jn.y)]);
     } else {
-      dSide = this.pointSide(d.rep, false, jn.y);
+      dSide = this.pointSide(d, false, jn.y);
       if (this.gsDead[this.sideGs[dSide]]) {
         this.stats.skipped++;
         return 0;
@@ -484,7 +611,7 @@ export class PairKernel {
             while (ks + 1 < sb.length && sb[ks + 1] <= y) ks++;
             dSide = this.sideId(g, sub.ids[ks]);
           }
-          const how = sameVpc && s.rep.subnetId === d.rep.subnetId ? SAME_SUBNET : how0;
+          const how = sameVpc && s.subnetSlot === d.subnetSlot ? SAME_SUBNET : how0;
           const r = this.answer(this.sourceSide(s, x), dSide, how);
           if (r !== 0) visit(i, r);
         }
@@ -498,7 +625,7 @@ export class PairKernel {
   private internetSide(): number {
     if (this.internetSideId < 0) {
       const allow = this.protocols.map(() => ALLOW_ALL);
-      this.internetSideId = this.sideId(this.allOpen.ids[0], this.subTupleId({ vpcId: '(internet)', route: 'internet', out: allow, in: allow }));
+      this.internetSideId = this.sideId(this.allOpen.ids[0], this.subTupleId('(internet)', 'internet', this.aclPartId(allow, allow)));
     }
     return this.internetSideId;
   }
@@ -574,6 +701,16 @@ export class PairKernel {
     return r;
   }
 
+  /** The request's ports through S's egress and D's ingress groups, per protocol (per pair of group tuples). */
+  private groupsForward(sGs: number, dGs: number, sg: PortMatcher[], dg: PortMatcher[]): NumberSet[] {
+    let m = this.forwardMemo.get(sGs);
+    if (m === undefined) this.forwardMemo.set(sGs, (m = new Map()));
+    let f = m.get(dGs);
+    if (f === undefined) m.set(dGs, (f = this.spaces.map((space, k) => meet(meet(space, sg[k].toSet()), dg[k].toSet()))));
+    return f;
+  }
+  private readonly forwardMemo = new Map<number, Map<number, NumberSet[]>>();
+
   private compute(sSide: number, dSide: number, how: number): number {
     const sg = this.gsTuples[this.sideGs[sSide]];
     const ss = this.subTuples[this.sideSub[sSide]];
@@ -582,12 +719,13 @@ export class PairKernel {
     // the request must be routed to the destination and the response back to the source
     if (how === VIA_INTERNET ? ss.route !== 'internet' || ds.route !== 'internet' : ss.route !== `vpc:${ds.vpcId}` || ds.route !== `vpc:${ss.vpcId}`) return 0;
     const crosses = how !== SAME_SUBNET;
+    const sgFwd = this.groupsForward(this.sideGs[sSide], this.sideGs[dSide], sg, dg);
     const list = this.protocols.map((p, k) => {
       // request: S egress, S's NACL out, D's NACL in, D ingress (NACLs only when the subnets differ)
-      let fwd = this.spaces[k].intersect(sg[k].toSet()).intersect(dg[k].toSet());
-      if (crosses && !fwd.isEmpty) fwd = fwd.intersect(ss.out[k].allowed()).intersect(ds.in[k].allowed());
+      let fwd = sgFwd[k];
+      if (crosses && !fwd.isEmpty) fwd = meet(meet(fwd, ss.out[k].allowed()), ds.in[k].allowed());
       // response: security groups let it through (stateful); D's NACL out and S's NACL in judge it
-      const back = crosses ? this.spaces[k].intersect(ds.out[k].allowed()).intersect(ss.in[k].allowed()) : this.spaces[k];
+      const back = crosses ? meet(meet(this.spaces[k], ds.out[k].allowed()), ss.in[k].allowed()) : this.spaces[k];
       return combineProtocol(p, fwd, back, this.reach.ephemeralSet);
     });
     const summary = summarize(list);
@@ -612,6 +750,18 @@ function atomAt<V>(t: Table4<V>, at: number[], x: number, a: number): V {
   while (k + 1 < b.length && b[k + 1] <= a) k++;
   at[x] = k;
   return t.values[k];
+}
+
+/** a ∩ b, without making a set when one side is every port (0–65535) or nothing. */
+function meet(a: NumberSet, b: NumberSet): NumberSet {
+  if (a === b || isAllPorts(b) || a.isEmpty) return a;
+  if (isAllPorts(a) || b.isEmpty) return b;
+  return a.intersect(b);
+}
+
+function isAllPorts(s: NumberSet): boolean {
+  const r = s.ranges;
+  return r.length === 1 && r[0].lo === 0 && r[0].hi === 65535;
 }
 
 /** Whether two atom tables are the same function of the address. */

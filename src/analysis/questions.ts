@@ -102,14 +102,18 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 
 /** Atoms with the same reachable ports, merged: one row per port set with all its sources. */
 function groupAtoms(atoms: { lo: number; hi: number; ports: PortSummary[] }[]): { ports: PortSummary[]; set: NumberSet }[] {
-  const by = new Map<string, { ports: PortSummary[]; set: NumberSet }>();
+  // ranges gathered per port set and made into a set once (a union per atom was quadratic: a public target
+  // open to the whole internet has an atom between each two of the estate's thousands of public addresses)
+  const keys = new Map<PortSummary[], string>();
+  const by = new Map<string, { ports: PortSummary[]; ranges: { lo: number; hi: number }[] }>();
   for (const a of atoms) {
-    const k = summaryKey(a.ports);
-    const e = by.get(k) ?? { ports: a.ports, set: NumberSet.EMPTY };
-    e.set = e.set.union(NumberSet.range(a.lo, a.hi));
-    by.set(k, e);
+    let k = keys.get(a.ports);
+    if (k === undefined) keys.set(a.ports, (k = summaryKey(a.ports)));
+    let e = by.get(k);
+    if (e === undefined) by.set(k, (e = { ports: a.ports, ranges: [] }));
+    e.ranges.push({ lo: a.lo, hi: a.hi });
   }
-  return [...by.values()];
+  return [...by.values()].map((e) => ({ ports: e.ports, set: NumberSet.of(e.ranges) }));
 }
 
 /** The part of a set of addresses within [lo, hi] (binary search: the set may hold thousands of ranges). */
@@ -389,9 +393,15 @@ export class Questions {
   private kernel4: PairKernel | undefined;
   private kernelVersion = -1;
   /** role ids of the kernel's classes, and the role names' ids */
-  private kernelRoleIds: number[] = [];
+  private kernelRoleIds = new Int32Array(0);
   private readonly roleIds = new Map<string, number>();
   private readonly roleNames: string[] = [];
+  /** each role id's place in code-point order of the names (made when a question first needs it) */
+  private roleRank: Int32Array | undefined;
+  /** the kernel's classes' interface ids */
+  private kernelMemberIds: string[][] = [];
+  /** summary keys of the kernel's answers, by answer id (made when first needed) */
+  private readonly resultKeys: string[] = [];
   /** interface id -> its class's index in the kernel */
   private readonly kernelIndex = new Map<string, number>();
 
@@ -400,7 +410,8 @@ export class Questions {
    * internet's source ranges (public space without the estate's own addresses).
    */
   index(): void {
-    this.kernel();
+    this.kernel().index();
+    this.rankRoles();
     this.internet();
   }
 
@@ -421,7 +432,10 @@ export class Questions {
     if (this.kernelVersion !== this.classesVersion) {
       this.kernel4.setClasses([...classes.values()]);
       // each class's role, named once here: questions group thousands of classes by role
-      this.kernelRoleIds = this.kernel4.classList().map((c) => this.roleIdOf(this.role(c.members[0])));
+      const before = this.roleNames.length;
+      this.kernelRoleIds = Int32Array.from(this.kernel4.classList(), (c) => this.roleIdOf(this.role(c.members[0])));
+      if (this.roleNames.length !== before) this.roleRank = undefined;
+      this.kernelMemberIds = this.kernel4.classList().map((c) => c.members.map((m) => m.id));
       this.kernelIndex.clear();
       this.kernel4.classList().forEach((c, i) => {
         for (const m of c.members) this.kernelIndex.set(m.id, i);
@@ -431,28 +445,83 @@ export class Questions {
     return this.kernel4;
   }
 
-  /** peerRows over IPv4: one column (or row) of the kernel, swept once. */
+  /** The summary key of a kernel answer, made once per answer. */
+  private resultKey(k: PairKernel, r: number): string {
+    let key = this.resultKeys[r];
+    if (key === undefined) key = this.resultKeys[r] = summaryKey(k.results[r]);
+    return key;
+  }
+
+  /**
+   * peerRows over IPv4: one column (or row) of the kernel, swept once. A wide target has thousands of classes
+   * on the other end: they are collected as numbers, put in row order by one numeric sort (role names ranked
+   * once per index, answers by their key), and strings and objects are made only for the rows themselves.
+   */
   private peerRows4(eni: NetworkInterface, inbound: boolean): ReachRow[] {
     const k = this.kernel();
     const own = this.kernelIndex.get(eni.id);
     if (own === undefined) return []; // no IPv4 address: nothing reaches it, it reaches nothing
-    const list = k.classList();
-    // rows keyed by (role id, answer id): numbers, not strings, as a wide target has thousands of source classes
-    const rows = new Map<number, ReachRow>();
-    const stride = 1 << 20;
-    const add = (c: number, r: number) => {
-      const members = list[c].members;
-      const others = c === own ? members.filter((m) => m.id !== eni.id) : members;
-      if (others.length === 0) return;
-      const roleId = this.kernelRoleIds[c];
-      const rk = roleId * stride + r;
-      let row = rows.get(rk);
-      if (row === undefined) rows.set(rk, (row = { role: this.roleNames[roleId], networkInterfaceIds: [], ports: k.results[r] }));
-      for (const m of others) row.networkInterfaceIds.push(m.id);
+    const n = k.classList().length;
+    const cls = new Int32Array(n);
+    const res = new Int32Array(n);
+    let m = 0;
+    const visit = (c: number, r: number) => {
+      cls[m] = c;
+      res[m++] = r;
     };
-    if (inbound) k.column(own, add);
-    else k.row(own, add);
-    return [...rows.values()].sort(byRoleThenPorts);
+    if (inbound) k.column(own, visit);
+    else k.row(own, visit);
+    if (m === 0) return [];
+    // the answers of this question (a handful) ranked by their key, as byRoleThenPorts orders ports
+    const answerRank = new Map<number, number>();
+    for (let e = 0; e < m; e++) answerRank.set(res[e], 0);
+    const answers = [...answerRank.keys()].sort((a, b) => {
+      const x = this.resultKey(k, a);
+      const y = this.resultKey(k, b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    answers.forEach((r, rank) => answerRank.set(r, rank));
+    const roleRank = this.rankRoles();
+    const A = answers.length;
+    // one number per entry: (role rank, answer rank, visit order), exact while it stays below 2^53
+    const order = new Int32Array(m);
+    if (this.roleNames.length * A * m < 2 ** 52) {
+      const keys = new Float64Array(m);
+      for (let e = 0; e < m; e++) keys[e] = (roleRank[this.kernelRoleIds[cls[e]]] * A + answerRank.get(res[e])!) * m + e;
+      keys.sort();
+      for (let e = 0; e < m; e++) order[e] = keys[e] % m;
+    } else {
+      for (let e = 0; e < m; e++) order[e] = e;
+      order.sort((a, b) => roleRank[this.kernelRoleIds[cls[a]]] - roleRank[this.kernelRoleIds[cls[b]]] || answerRank.get(res[a])! - answerRank.get(res[b])! || a - b);
+    }
+    const rows: ReachRow[] = [];
+    let row: ReachRow | undefined;
+    let rowRole = -1;
+    let rowAnswer = -1;
+    for (let x = 0; x < m; x++) {
+      const e = order[x];
+      const c = cls[e];
+      const ids = this.kernelMemberIds[c];
+      const others = c === own ? ids.filter((id) => id !== eni.id) : ids;
+      if (others.length === 0) continue;
+      const roleId = this.kernelRoleIds[c];
+      if (row === undefined || roleId !== rowRole || res[e] !== rowAnswer) {
+        rows.push((row = { role: this.roleNames[roleId], networkInterfaceIds: others === ids ? ids.slice() : others, ports: k.results[res[e]] }));
+        rowRole = roleId;
+        rowAnswer = res[e];
+      } else for (const id of others) row.networkInterfaceIds.push(id);
+    }
+    return rows;
+  }
+
+  /** Role ids ranked by name in code-point order (byRoleThenPorts' order). */
+  private rankRoles(): Int32Array {
+    if (this.roleRank === undefined || this.roleRank.length !== this.roleNames.length) {
+      const ids = this.roleNames.map((_, i) => i).sort((a, b) => (this.roleNames[a] < this.roleNames[b] ? -1 : this.roleNames[a] > this.roleNames[b] ? 1 : 0));
+      this.roleRank = new Int32Array(ids.length);
+      ids.forEach((id, rank) => (this.roleRank![id] = rank));
+    }
+    return this.roleRank;
   }
 
   /** Everything that can open connections to an interface: interfaces grouped by role, and the internet. */

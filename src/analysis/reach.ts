@@ -284,6 +284,8 @@ export function combineProtocol(protocol: number, fwd: NumberSet, back: NumberSe
     return { protocol, forward: fwd, returnPorts, returns: !returnPorts.isEmpty, reachable: full ? fwd : NumberSet.EMPTY, partial: full || returnPorts.isEmpty ? NumberSet.EMPTY : fwd };
   }
   if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
+    // every type and code allowed back: each reply comes back, whatever was sent (the loop below gives the same)
+    if (back.ranges.length === 1 && back.ranges[0].lo === 0 && back.ranges[0].hi === 65535) return { protocol, forward: fwd, returns: true, reachable: fwd, partial: NumberSet.EMPTY };
     // a query (echo, timestamp…) is answered with its reply type and the same code; other types come back as
     // they went (the engine's reversePacket): key t·256+c works when the reply key comes back
     const r: { lo: number; hi: number }[] = [];

@@ -57,6 +57,55 @@ describe('pair kernel', () => {
     expect(problems.slice(0, 8)).toEqual([]);
   }, 120_000);
 
+  it(`a long-lived kernel's point lookups (slots, egress tables, NACLs and routes kept between questions) answer after changes as a fresh kernel does, on ${NETWORKS} random networks`, () => {
+    const problems: string[] = [];
+    for (let index = 0; index < NETWORKS && problems.length < 5; index++) {
+      const seed = networkSeed(0x6c69_7665, index);
+      const rng = new Rng(seed);
+      const net = buildNetwork(rng);
+      const reach = new Reachability(new Engine(net.region));
+      const q = new Questions(reach);
+      const live = new PairKernel(reach);
+      let version = -1;
+      for (let round = 0; round < 4 && problems.length < 5; round++) {
+        if (round > 0) mutate(rng, net);
+        const classes = [...q.classes().values()];
+        // the partition changes only with some changes: otherwise the kernel keeps its classes, as Questions does
+        if (q.classesVersion !== version) {
+          live.setClasses(classes);
+          version = q.classesVersion;
+        }
+        if (round % 2 === 0) live.index();
+        const fresh = new PairKernel(reach);
+        fresh.setClasses(classes);
+        const list = fresh.classList();
+        const other = reach.otherProtocol;
+        const text = (k: PairKernel, r: number) => formatSummary(k.results[r], other);
+        for (const [how, k] of [['fresh', fresh], ['long-lived', live]] as const) {
+          const byColumn = new Map<string, string>();
+          const byRow = new Map<string, string>();
+          for (let j = 0; j < list.length; j++) k.column(j, (i, r) => byColumn.set(`${i}>${j}`, text(k, r)));
+          for (let i = 0; i < list.length; i++) k.row(i, (j, r) => byRow.set(`${i}>${j}`, text(k, r)));
+          for (let i = 0; i < list.length; i++) {
+            for (let j = 0; j < list.length; j++) {
+              const src: NetworkInterface | undefined = i === j ? list[i].members[1] : list[i].members[0];
+              const want = src ? formatSummary(summarize(reach.pair(src.id, list[j].members[0].id, 4)?.protocols ?? []), other) : '';
+              const got = { column: byColumn.get(`${i}>${j}`) ?? '', row: byRow.get(`${i}>${j}`) ?? '' };
+              for (const [way, g] of Object.entries(got)) {
+                if (g !== want) problems.push(`network seed ${seed} round ${round}: ${how} kernel by ${way}, ${src?.id} → ${list[j].members[0].id} says '${g}', pair says '${want}'`);
+              }
+            }
+          }
+        }
+        fresh.dispose();
+      }
+      live.dispose();
+      q.dispose();
+      reach.engine.dispose();
+    }
+    expect(problems.slice(0, 8)).toEqual([]);
+  }, 120_000);
+
   const scenario = `
 vpcs:
   main:
