@@ -100,6 +100,7 @@ export async function replayCommand(paths: string[], opts: ReplayCliOptions, wri
   try {
     stats = await forEachFlowRecord(files, (rec) => session.add(rec), {
       format,
+      fastLane: (f) => session.fastLane(f),
       onProgress: (d, t) => bar.update(d, t, `${formatCount(session.totals.records)} records`),
     });
   } finally {

@@ -194,7 +194,17 @@ export class Engine {
     }
   }
 
+  /**
+   * Bumped on every change of the Region the engine follows: a caller caching verdicts (replay's verdict cache)
+   * drops them when it moves.
+   */
+  get configEpoch(): number {
+    return this.configVersion;
+  }
+  private configVersion = 0;
+
   private onStateEvent(e: StateEvent): void {
+    this.configVersion++;
     switch (e.type) {
       case 'group-rules':
       case 'group-deleted':
@@ -735,6 +745,31 @@ export class Engine {
   interfaceDecider(eniId: string): (egress: boolean, pkt: Packet, now?: number, commit?: boolean) => boolean {
     const rt = this.runtime(eniId);
     return (egress, pkt, now = 0, commit = true) => this.decideFast(rt, egress, pkt, now, commit, true);
+  }
+
+  /**
+   * A judge bound to one interface that decides by the rules alone, as for the first packet of a new
+   * connection: the subnet's network ACL when `crossesSubnet`, then the security groups — no connection
+   * tracking is consulted or recorded (flow replay judges every flow this way). Valid while the interface exists.
+   */
+  interfaceJudge(eniId: string): (egress: boolean, pkt: Packet, crossesSubnet: boolean) => boolean {
+    const rt = this.runtime(eniId);
+    return (egress, pkt, crossesSubnet) => {
+      const port = matchPort(pkt);
+      if (crossesSubnet) {
+        let acl = rt.acl;
+        if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
+          acl = rt.acl = this.networkAcl(rt.eni.subnetId);
+          rt.aclEpoch = this.aclEpoch;
+        }
+        if (!verdictAllows(acl.decidePort(egress, pkt, port))) return false;
+      }
+      const groups = rt.eni.groups;
+      if (groups.length === 0) return true;
+      let policy = rt.policy;
+      if (policy === undefined || !policy.valid) policy = rt.policy = this.groupSet(groups);
+      return policy.decidePort(egress, pkt, port) !== SG_DENY;
+    };
   }
 
   /** The hot path of one interface: subnet NACL, then security groups with connection tracking; no tracing. */

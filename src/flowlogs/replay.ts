@@ -27,7 +27,8 @@ import { matchingRules } from '../engine/policy.js';
 import { formatIpv4, parseCidr, tryParseIpv6, type Family } from '../net/index.js';
 import type { NetworkAclEntry, SecurityGroupRule } from '../model/types.js';
 import type { Names } from '../scenario/load.js';
-import type { FlowRecord } from './format.js';
+import { emptyRecord, recordParser, type FlowLogFormat, type FlowRecord } from './format.js';
+import { LineScanner, sameBytes } from './bytes.js';
 
 /** Verdict codes of FlowJudge.judge (small integers: the hot path allocates nothing). */
 export const ACCEPT = 0;
@@ -42,6 +43,8 @@ export const UNDECIDABLE = 4;
 /** An interface as the judge needs it. */
 export interface EniView {
   id: string;
+  /** a small number of its own among the judge's views (cache keys) */
+  index: number;
   vpcId: string;
   subnetId: string;
   groups: readonly string[];
@@ -54,8 +57,8 @@ export interface EniView {
   primaryV4Value: number;
   v4: ReadonlySet<number>;
   v6: readonly bigint[];
-  /** the engine's decider bound to the interface (peer outside the subnet: the ACL is consulted) */
-  decideCrossing: (egress: boolean, pkt: Packet, now?: number, commit?: boolean) => boolean;
+  /** the engine's rules-only judge bound to the interface (crossesSubnet: the ACL is consulted) */
+  decide: (egress: boolean, pkt: Packet, crossesSubnet: boolean) => boolean;
 }
 
 /** What the judge worked out for the last record (valid until the next call). */
@@ -97,8 +100,6 @@ function parse4(s: string): number {
   return v * 256 + part;
 }
 
-const JUDGE_OPTS_LOCAL = { commit: false, crossesSubnet: false } as const;
-
 /**
  * Re-decides flow-log records at their interfaces with the engine's compiled policies. One judge per engine;
  * the configuration may change between calls (the engine follows the Region's changes).
@@ -138,14 +139,14 @@ export class FlowJudge {
     const addrs = this.engine.interfaceAddresses(id);
     const primary = eni.privateIpAddresses.find((p) => p.primary) ?? eni.privateIpAddresses[0];
     v = {
-      id, vpcId: eni.vpcId, subnetId: eni.subnetId, groups: eni.groups,
+      id, index: this.enis.size, vpcId: eni.vpcId, subnetId: eni.subnetId, groups: eni.groups,
       subnetLo: c4 ? Number(c4.first) : 1, subnetHi: c4 ? Number(c4.last) : 0,
       subnet6: (subnet?.ipv6CidrBlocks ?? []).map((b) => {
         const c = parseCidr(b.ipv6CidrBlock);
         return { lo: c.first as bigint, hi: c.last as bigint };
       }),
       primaryV4: primary?.privateIpAddress, primaryV4Value: primary ? parse4(primary.privateIpAddress) : -1, v4: new Set(addrs.v4), v6: [...addrs.v6],
-      decideCrossing: this.engine.interfaceDecider(id),
+      decide: this.engine.interfaceJudge(id),
     };
     this.enis.set(id, v);
     return v;
@@ -186,8 +187,20 @@ export class FlowJudge {
     return undefined;
   }
 
+  /** The interface of a record's id without looking at the record: known by id, or an alias already settled. */
+  settled(id: string): EniView | undefined {
+    const v = this.eni(id);
+    if (v !== undefined) return v;
+    const a = this.aliases.get(id);
+    return a !== undefined && !Array.isArray(a) ? a : undefined;
+  }
+
+  /** Bumped by refresh: caches of views built outside the judge compare it. */
+  epoch = 0;
+
   /** Forget cached interfaces (after interfaces changed in the Region). */
   refresh(): void {
+    this.epoch++;
     this.enis.clear();
     this.lastId = undefined;
     this.aliases.clear();
@@ -257,15 +270,23 @@ export class FlowJudge {
 
   /** Fills the packet and the view (role, client, server) of a record whose direction and addresses are known. */
   private fill(rec: FlowRecord, eni: EniView, egress: boolean, src: number | bigint, dst: number | bigint, family: Family = 4): boolean {
+    this.fillPacket(eni, egress, src, dst, family, rec.protocol!, rec.srcport ?? 0, rec.dstport ?? 0, rec.tcpFlags ?? -1);
+    return true;
+  }
+
+  /**
+   * The same from numbers (the byte-level fast lane): `tcpFlags` -1 when the record has none. The view is
+   * then ready for decideView.
+   */
+  fillPacket(eni: EniView, egress: boolean, src: number | bigint, dst: number | bigint, family: Family, proto: number, srcport: number, dstport: number, tcpFlags: number): void {
     const p = this.pkt;
-    const proto = rec.protocol!;
     p.family = family;
     p.src = src;
     p.dst = dst;
     p.protocol = proto;
     const ported = proto === 6 || proto === 17;
-    p.srcPort = ported ? rec.srcport ?? 0 : 0;
-    p.dstPort = ported ? rec.dstport ?? 0 : 0;
+    p.srcPort = ported ? srcport : 0;
+    p.dstPort = ported ? dstport : 0;
     p.icmpType = undefined;
     p.icmpCode = undefined;
     p.tcpFlags = undefined;
@@ -277,18 +298,17 @@ export class FlowJudge {
       v.client = src;
       v.server = dst;
       v.servicePort = 0;
-      return true;
+      return;
     }
     let response: boolean;
-    const flags = proto === 6 ? rec.tcpFlags : undefined;
-    if (flags !== undefined && (flags & 18) === 18) response = true;
-    else if (flags !== undefined && (flags & 2) === 2) response = false;
+    const flags = proto === 6 ? tcpFlags : -1;
+    if (flags >= 0 && (flags & 18) === 18) response = true;
+    else if (flags >= 0 && (flags & 2) === 2) response = false;
     else response = p.srcPort < p.dstPort;
     v.role = response ? 'response' : 'request';
     v.client = response ? dst : src;
     v.server = response ? src : dst;
     v.servicePort = response ? p.srcPort : p.dstPort;
-    return true;
   }
 
   /** Whether the peer of the view's packet is outside the interface's subnet (the ACL is consulted). */
@@ -320,8 +340,7 @@ export class FlowJudge {
   }
 
   private decide(egress: boolean, p: Packet, crosses: boolean): boolean {
-    if (crosses) return this.view.eni.decideCrossing(egress, p, 0, false);
-    return this.engine.decideAtInterface(this.view.eni.id, egress, p, JUDGE_OPTS_LOCAL);
+    return this.view.eni.decide(egress, p, crosses);
   }
 
   /** The verdict of the resolved view. */
@@ -425,6 +444,8 @@ export interface ReplayTotals {
   undecidable: number;
   malformed: number;
   unknownInterfaces: string[];
+  /** records the fast lane answered from its verdict cache */
+  cacheHits: number;
 }
 
 interface GroupAcc extends ChangeGroup {
@@ -461,7 +482,7 @@ function protoName(p: number): string {
  */
 export class ReplaySession {
   readonly judge: FlowJudge;
-  readonly totals: ReplayTotals = { records: 0, judged: 0, unchanged: 0, toReject: 0, toAccept: 0, noFlow: 0, unknownInterface: 0, undecidable: 0, malformed: 0, unknownInterfaces: [] };
+  readonly totals: ReplayTotals = { records: 0, judged: 0, unchanged: 0, toReject: 0, toAccept: 0, noFlow: 0, unknownInterface: 0, undecidable: 0, malformed: 0, unknownInterfaces: [], cacheHits: 0 };
   private readonly groups = new Map<string, GroupAcc>();
   private readonly unknownSeen = new Set<string>();
   /** called with each changed record (for tests and --changed-records) */
@@ -497,6 +518,151 @@ export class ReplaySession {
       }
     } else this.totals.undecidable++;
     return v;
+  }
+
+  /**
+   * A byte-level handler for records of `format` (for ReadOptions.fastLane): it reads only the fields a verdict
+   * needs, straight from the bytes, and decides the record like `add` — the same verdicts and counts. Lines it
+   * cannot take whole (IPv6 addresses, NODATA/SKIPDATA, an interface not settled yet, an odd shape) it leaves
+   * to the string parser and `add` (returns false). Undefined when the format lacks the fields a verdict needs.
+   */
+  fastLane(format: FlowLogFormat, opts: { verdictCache?: boolean } = {}): ((buf: Buffer, start: number, end: number) => boolean) | undefined {
+    const useCache = opts.verdictCache !== false;
+    const sc = new LineScanner(format.fields);
+    const has = sc.has;
+    if (!has.id || !has.protocol || !has.action || (!has.src && !has.pktSrc) || (!has.dst && !has.pktDst)) return undefined;
+    const parse = recordParser(format);
+    const scratch = emptyRecord();
+    const judge = this.judge;
+    const totals = this.totals;
+    // interfaces by the bytes of their id: an open-addressing table (linear probing, at most half full)
+    // checked byte by byte, so no string is made per record
+    let slots = 4096;
+    let used = 0;
+    let slotHash = new Int32Array(slots);
+    let slotId: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(slots).fill(undefined);
+    let slotView: (EniView | undefined)[] = new Array<EniView | undefined>(slots).fill(undefined);
+    const grow = () => {
+      const [oh, oi, ov] = [slotHash, slotId, slotView];
+      slots *= 2;
+      slotHash = new Int32Array(slots);
+      slotId = new Array<Uint8Array | undefined>(slots).fill(undefined);
+      slotView = new Array<EniView | undefined>(slots).fill(undefined);
+      for (let k = 0; k < oi.length; k++) {
+        if (oi[k] === undefined) continue;
+        let t = oh[k]! & (slots - 1);
+        while (slotId[t] !== undefined) t = (t + 1) & (slots - 1);
+        slotHash[t] = oh[k]!;
+        slotId[t] = oi[k];
+        slotView[t] = ov[k];
+      }
+    };
+    let epoch = judge.epoch;
+    const engine = judge.engine;
+    const CACHE_BITS = 17; // sets of two entries: 2^18 entries, 4 MiB
+    // one entry = 4 ints side by side: meta, src, dst, ports; meta's low bits hold the verdict + 1 (0: empty)
+    const cache = new Int32Array(8 << CACHE_BITS);
+    let cacheEpoch = -1;
+    return (buf, start, end) => {
+      if (!sc.scan(buf, start, end)) return false;
+      // NODATA/SKIPDATA and records without an action: counted by `add`
+      if (sc.status > 0 || sc.action < 0 || sc.protocol < 0 || sc.protocol > 255 || sc.idEnd === sc.idStart) return false;
+      // the packet's addresses: pkt-srcaddr/pkt-dstaddr when present, else srcaddr/dstaddr (IPv4 only here)
+      const src = sc.pktSrc >= 0 ? sc.pktSrc : sc.src;
+      const dst = sc.pktDst >= 0 ? sc.pktDst : sc.dst;
+      if (src < 0 || dst < 0) return false;
+      // the interface
+      if (epoch !== judge.epoch) {
+        slotId.fill(undefined);
+        slotView.fill(undefined);
+        used = 0;
+        cache.fill(0);
+        epoch = judge.epoch;
+      }
+      const s0 = sc.idStart;
+      const s1 = sc.idEnd;
+      const h = sc.idHash | 0;
+      let slot = h & (slots - 1);
+      let eni: EniView | undefined;
+      for (;;) {
+        const known = slotId[slot];
+        if (known === undefined) break;
+        if (slotHash[slot] === h && sameBytes(buf, s0, s1, known)) {
+          eni = slotView[slot]!;
+          break;
+        }
+        slot = (slot + 1) & (slots - 1);
+      }
+      if (eni === undefined) {
+        eni = judge.settled(buf.toString('latin1', s0, s1));
+        if (eni === undefined) return false;
+        slotHash[slot] = h;
+        slotId[slot] = Uint8Array.from(buf.subarray(s0, s1));
+        slotView[slot] = eni;
+        if (++used * 2 > slots) grow();
+      }
+      // the direction, as FlowJudge.resolve works it out (there from the text, here from the numbers)
+      const dir = sc.direction; // 0 unknown, 1 ingress, 2 egress
+      const own = eni.primaryV4Value;
+      let egress: boolean;
+      if (src === own && dir !== 1) egress = true;
+      else if (dst === own && dir !== 2) egress = false;
+      else if (dir !== 0) egress = dir === 2;
+      else if (sc.src === own || eni.v4.has(src)) egress = true;
+      else if (sc.dst === own || eni.v4.has(dst)) egress = false;
+      else return false;
+      const sp = sc.srcport < 0 ? 0 : sc.srcport;
+      const dp = sc.dstport < 0 ? 0 : sc.dstport;
+      if (sp > 65535 || dp > 65535) return false;
+      // the verdict cache: a record's verdict is a function of its interface, direction, addresses, protocol,
+      // ports and SYN/ACK flags under one configuration, and flow logs repeat the same flows interval after
+      // interval. Direct-mapped; emptied when the configuration changes.
+      if (cacheEpoch !== engine.configEpoch) {
+        cache.fill(0);
+        cacheEpoch = engine.configEpoch;
+      }
+      const f = sc.tcpFlags;
+      const proto = sc.protocol;
+      // bits: 0-1 the verdict, 2-3 the SYN/ACK role, 4 the direction, 5-12 the protocol, 13-30 the interface
+      // (beyond 2^18 interfaces, or with the cache turned off, -1: not cached)
+      const meta = useCache && eni.index < 1 << 18 ? (eni.index << 13) | (proto << 5) | (egress ? 16 : 0) | ((f < 0 ? 0 : (f & 18) === 18 ? 1 : (f & 2) === 2 ? 2 : 3) << 2) : -1;
+      const ports = (sp << 16) | dp;
+      let hx = Math.imul(meta ^ src, 0x9e3779b1) ^ Math.imul(dst ^ ports, 0x85ebca77);
+      hx ^= hx >>> 15;
+      // two-way: the entry's set is two neighbouring entries (one cache line); a new entry goes first and the
+      // one it displaces second
+      const c = (Math.imul(hx, 0x2c1b3c6d) >>> (32 - CACHE_BITS)) << 3;
+      let v: number;
+      const m0 = cache[c]!;
+      const m1 = cache[c + 4]!;
+      if (meta >= 0 && m0 !== 0 && (m0 & ~3) === meta && cache[c + 1] === (src | 0) && cache[c + 2] === (dst | 0) && cache[c + 3] === ports) {
+        v = (m0 & 3) - 1;
+        totals.cacheHits++;
+      } else if (meta >= 0 && m1 !== 0 && (m1 & ~3) === meta && cache[c + 5] === (src | 0) && cache[c + 6] === (dst | 0) && cache[c + 7] === ports) {
+        v = (m1 & 3) - 1;
+        totals.cacheHits++;
+      } else {
+        judge.fillPacket(eni, egress, src, dst, 4, proto, sp, dp, f);
+        v = judge.decideView();
+        if (meta >= 0) {
+          cache.copyWithin(c + 4, c, c + 4);
+          cache[c] = meta | (v + 1);
+          cache[c + 1] = src | 0;
+          cache[c + 2] = dst | 0;
+          cache[c + 3] = ports;
+        }
+      }
+      totals.records++;
+      totals.judged++;
+      if (v === sc.action) totals.unchanged++;
+      else {
+        // rare: the full record and its view, for the report
+        judge.fillPacket(eni, egress, src, dst, 4, proto, sp, dp, f);
+        judge.decideView();
+        this.changed(parse(buf.toString('latin1', start, end), scratch), v);
+      }
+      return true;
+    };
   }
 
   private label(id: string): string {
