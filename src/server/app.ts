@@ -16,6 +16,7 @@ import { Accounts, callerOf, newRequestId } from './accounts.js';
 import { formGet, parseForm, type FormPairs } from './form.js';
 import { verifySigV4, type Credential } from './sigv4.js';
 import { IMPORT_ACTION, importCall, replayImport } from '../importer/server.js';
+import { consoleTraffic } from '../flowlogs/deliver.js';
 
 export interface AppOptions {
   accounts?: Accounts;
@@ -29,6 +30,8 @@ export interface AppOptions {
   eventLog?: (lines: string) => void;
   /** strict mode: only these keys, with valid SigV4 signatures, are accepted (else AuthFailure, 401) */
   credentials?: Credential[];
+  /** where flow logs deliver their files (`POST /_rampart/traffic`); undefined: records are only counted */
+  flowLogDir?: string;
 }
 
 /** Replays a journal into the accounts: the state a server had when it stopped. */
@@ -272,6 +275,18 @@ export function createApp(opts: AppOptions = {}): { listener: RequestListener; a
       journal.reset();
       req.resume();
       return sendJson(res, { status: 'ok' });
+    }
+    if (path === '/_rampart/traffic' && method === 'POST') {
+      // plays traffic on a tenant from now and delivers every flow log's records (src/flowlogs/deliver.ts): it
+      // reads committed state, and changes none (no journal entry)
+      req.resume();
+      flush();
+      const query = new URLSearchParams(rawQuery);
+      const t = accounts.get(query.get('account') ?? '123456789012', query.get('region') ?? 'us-east-1');
+      return guard(res, () => {
+        const r = consoleTraffic(t.region, t.engine, opts.flowLogDir, query);
+        sendJson(res, r.body, r.status);
+      });
     }
     if ((method === 'GET' || method === 'HEAD') && path.startsWith('/_rampart/') && consoleApi(res, path, new URLSearchParams(rawQuery))) return;
     req.resume();

@@ -48,7 +48,7 @@ export function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
     const fd = eventsFd;
     eventLog = (lines) => writeSync(fd, lines);
   }
-  const { listener, flush } = createApp({ ...opts, accounts, journal, eventLog });
+  const { listener, flush } = createApp({ ...opts, accounts, journal, eventLog, flowLogDir: inMemory ? undefined : opts.dataDir });
   return new Promise((resolve, reject) => {
     let server: Server;
     try {

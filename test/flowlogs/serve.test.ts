@@ -181,6 +181,35 @@ describe('flow logs in rampart serve', () => {
     expect(consoleTraffic(t.region, t.engine, dataDir, new URLSearchParams({ workload: '{' }))).toEqual({ status: 400, body: { error: 'workload: not JSON' } });
   });
 
+  it('POST /_rampart/traffic on the running server plays traffic from now and writes the flow log\'s file under the data directory', async () => {
+    const acct = String(account);
+    const ec2 = client();
+    const a = await launch(ec2);
+    const b = await launch(ec2);
+    const eb = b.NetworkInterfaces![0]!.NetworkInterfaceId!;
+    const fl = (await ec2.send(new CreateFlowLogsCommand({ ResourceType: 'NetworkInterface', ResourceIds: [eb], TrafficType: 'ALL', ...S3, LogFormat: '${srcaddr} ${dstaddr} ${dstport} ${action}' }))).FlowLogIds![0]!;
+    const post = (q: Record<string, string>) => fetch(`${server.url}/_rampart/traffic?${new URLSearchParams({ account: acct, ...q })}`, { method: 'POST' });
+    const res = await post({ from: a.InstanceId!, to: `${eb}:8443/tcp`, requests: '1' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { connections: number; completed: number; flowLogs: Record<string, { records: number; files: string[] }> };
+    expect(body).toMatchObject({ connections: 1, completed: 1 });
+    const files = body.flowLogs[fl]!.files;
+    expect(files).toHaveLength(1);
+    expect(files[0]).toContain(join(dataDir, 'flow-logs', 's3', 'flow-bucket', 'prod', 'AWSLogs', acct, 'vpcflowlogs', 'us-east-1'));
+    expect(readFileSync(files[0]!, 'utf8').trimEnd().split('\n')).toEqual([
+      'srcaddr dstaddr dstport action',
+      `${b.PrivateIpAddress} ${a.PrivateIpAddress} 32768 ACCEPT`,
+      `${a.PrivateIpAddress} ${b.PrivateIpAddress} 8443 ACCEPT`,
+    ]);
+    // bad input: 400 with the reason; a GET is not a way to play traffic
+    const bad = await post({ from: a.InstanceId!, to: `${eb}:8443/tcp`, rate: 'fast' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/rate/);
+    expect((await fetch(`${server.url}/_rampart/traffic?account=${acct}`)).status).toBe(404);
+    // state is untouched: no call was journaled for the traffic
+    expect((await ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs!.map((f) => f.FlowLogId)).toEqual([fl]);
+  });
+
   it('flow logs survive a restart of the server (the journal replays CreateFlowLogs with the same ids)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rampart-fl-restart-'));
     let srv = await startServer({ port: 0, dataDir: dir });
