@@ -756,14 +756,7 @@ export class Engine {
     const rt = this.runtime(eniId);
     return (egress, pkt, crossesSubnet) => {
       const port = matchPort(pkt);
-      if (crossesSubnet) {
-        let acl = rt.acl;
-        if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
-          acl = rt.acl = this.networkAcl(rt.eni.subnetId);
-          rt.aclEpoch = this.aclEpoch;
-        }
-        if (!verdictAllows(acl.decidePort(egress, pkt, port))) return false;
-      }
+      if (crossesSubnet && !verdictAllows(this.runtimeAcl(rt).decidePort(egress, pkt, port))) return false;
       const groups = rt.eni.groups;
       if (groups.length === 0) return true;
       let policy = rt.policy;
@@ -772,17 +765,20 @@ export class Engine {
     };
   }
 
+  /** The compiled ACL of an interface's subnet, kept on the runtime while no ACL or association changes. */
+  private runtimeAcl(rt: EniRuntime): CompiledAcl {
+    let acl = rt.acl;
+    if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
+      acl = rt.acl = this.networkAcl(rt.eni.subnetId);
+      rt.aclEpoch = this.aclEpoch;
+    }
+    return acl;
+  }
+
   /** The hot path of one interface: subnet NACL, then security groups with connection tracking; no tracing. */
   private decideFast(rt: EniRuntime, egress: boolean, pkt: Packet, now: number, commit: boolean, crossesSubnet: boolean): boolean {
     const port = matchPort(pkt);
-    if (crossesSubnet) {
-      let acl = rt.acl;
-      if (acl === undefined || rt.aclEpoch !== this.aclEpoch) {
-        acl = rt.acl = this.networkAcl(rt.eni.subnetId);
-        rt.aclEpoch = this.aclEpoch;
-      }
-      if (!verdictAllows(acl.decidePort(egress, pkt, port))) return false;
-    }
+    if (crossesSubnet && !verdictAllows(this.runtimeAcl(rt).decidePort(egress, pkt, port))) return false;
     const eni = rt.eni;
     if (eni.groups.length === 0) return true;
     const ct = rt.ct;

@@ -1,67 +1,11 @@
 // Reading flow-log fields straight from the bytes of a line (ASCII), without making strings: the fast lane of
 // replay reads millions of records and only the fields it decides on.
 
-/** The dotted-quad IPv4 address in `buf[s..e)` as a number, or -1 when it is not one. */
-export function ipv4At(buf: Uint8Array, s: number, e: number): number {
-  let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]!;
-    if (c === 46) {
-      if (digits === 0 || part > 255) return -1;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else {
-      const d = c - 48;
-      if (d < 0 || d > 9 || digits === 3) return -1;
-      part = part * 10 + d;
-      digits++;
-    }
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return -1;
-  return v * 256 + part;
-}
-
-/** The unsigned decimal in `buf[s..e)`, or -1 when it is not one (empty, a sign, `-`, other characters). */
-export function uintAt(buf: Uint8Array, s: number, e: number): number {
-  if (e <= s || e - s > 15) return -1;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/** Whether `buf[s..e)` is exactly the ASCII text `text`. */
-export function bytesEqual(buf: Uint8Array, s: number, e: number, text: string): boolean {
-  if (e - s !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (buf[s + i] !== text.charCodeAt(i)) return false;
-  return true;
-}
-
 /** Whether `buf[s..e)` holds the same bytes as `other`. */
 export function sameBytes(buf: Uint8Array, s: number, e: number, other: Uint8Array): boolean {
   if (e - s !== other.length) return false;
   for (let i = 0; i < other.length; i++) if (buf[s + i] !== other[i]) return false;
   return true;
-}
-
-/** Whether the field `buf[s..e)` is `-` (absent). */
-export function isDash(buf: Uint8Array, s: number, e: number): boolean {
-  return e === s + 1 && buf[s] === 45;
-}
-
-/** FNV-1a of `buf[s..e)`, 32 bits. */
-export function hashBytes(buf: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 // ------------------------------------------------------------------ one pass over a record line
@@ -118,7 +62,7 @@ export interface ScanField {
 export class LineScanner {
   private readonly kinds: Kind[];
   private readonly values: (readonly string[] | undefined)[];
-  /** the interface id: buf[idStart..idEnd), and its hashBytes */
+  /** the interface id: buf[idStart..idEnd), and its FNV-1a hash (32 bits) */
   idStart = 0;
   idEnd = 0;
   idHash = 0;
