@@ -8,6 +8,7 @@ import { exportRegion } from '../importer/export.js';
 import { regionToScenario } from '../importer/scenario.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import type { Region } from '../state/region.js';
+import { progressBar } from './progress.js';
 
 interface ImportCliOptions {
   out?: string;
@@ -43,27 +44,6 @@ function outPath(out: string, many: boolean, account: string, region: string): s
   return `${out.slice(0, out.length - extname(out).length)}.${account}.${region}${ext}`;
 }
 
-/** A progress bar on stderr, drawn only when stderr is a terminal. */
-function progressBar(enabled: boolean): { update: (done: number, total: number, label: string) => void; end: () => void } {
-  if (!enabled || process.stderr.isTTY !== true) return { update: () => {}, end: () => {} };
-  let last = 0;
-  let drawn = false;
-  return {
-    update(done, total, label) {
-      const now = Date.now();
-      if (now - last < 80 && done < total) return;
-      last = now;
-      const width = 30;
-      const filled = total ? Math.round((done / total) * width) : width;
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(total ? Math.floor((done / total) * 100) : 100).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} resources (${label})\x1b[K`);
-      drawn = true;
-    },
-    end() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
-
 /** Sends an imported Region to a running rampart serve (POST /_rampart/import), with its real ids. */
 async function sendToServer(url: string, state: Region): Promise<{ counts: Record<string, number>; warnings: ImportWarning[] }> {
   let base: URL;
@@ -92,7 +72,8 @@ export function importCommand(sources: string[], opts: ImportCliOptions, out: (s
   const seed = opts.seed !== undefined ? Number(opts.seed) : undefined;
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new ImportInputError(`--seed: expected a whole number, not '${opts.seed}'`);
   if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new ImportInputError(`--account: an AWS account id is 12 digits, not '${opts.account}'`);
-  const bar = progressBar(opts.progress !== false);
+  const progress = progressBar('import', process.stderr, opts.progress !== false);
+  const bar = { update: (done: number, total: number, label: string) => progress.update(done, total, `${done.toLocaleString('en')}/${total.toLocaleString('en')} resources (${label})`), end: () => progress.end() };
   let result: ImportResult;
   const t0 = performance.now();
   try {

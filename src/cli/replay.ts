@@ -9,7 +9,8 @@ import { TargetError } from '../scenario/targets.js';
 import { SqliteJournal } from '../store/journal.js';
 import { JournalReplay } from '../state/timeline.js';
 import { parseLogFormat, type FlowLogFormat } from '../flowlogs/format.js';
-import { FlowLogInputError, forEachFlowRecord, listFlowLogFiles, progressBar, type ReadStats } from '../flowlogs/read.js';
+import { FlowLogInputError, forEachFlowRecord, listFlowLogFiles, type ReadStats } from '../flowlogs/read.js';
+import { progressBar } from './progress.js';
 import { changeText, formatCount, ReplaySession, totalsText } from '../flowlogs/replay.js';
 import { toJson } from './format.js';
 import { parseTime } from './events.js';
@@ -104,7 +105,7 @@ export async function replayCommand(paths: string[], opts: ReplayCliOptions, wri
       onProgress: (d, t) => bar.update(d, t, `${formatCount(session.totals.records)} records`),
     });
   } finally {
-    bar.done();
+    bar.end();
   }
   const secs = (performance.now() - t0) / 1000;
   session.totals.malformed = stats.malformed;

@@ -15,34 +15,10 @@ import { parseDuration } from '../scenario/simulate.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { JournalReplay } from '../state/timeline.js';
 import { SqliteJournal } from '../store/journal.js';
+import { progressBar } from './progress.js';
 
 /** Bad input on the command line (exit 2). */
 class TrafficInputError extends TargetError {}
-
-/**
- * A progress bar on stderr when it is a terminal; nothing at all when it is not (piped, redirected, CI).
- * Redrawn at most every 100 ms.
- */
-export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): { update(done: number, total: number, note?: string): void; end(): void } {
-  if (!stream.isTTY) return { update() {}, end() {} };
-  let last = 0;
-  let drawn = false;
-  return {
-    update(done, total, note) {
-      const now = Date.now();
-      if (now - last < 100 && done < total) return;
-      last = now;
-      drawn = true;
-      const frac = total > 0 ? Math.min(1, done / total) : 1;
-      const width = 28;
-      const full = Math.round(frac * width);
-      stream.write(`\r${label} [${'='.repeat(full)}${' '.repeat(width - full)}] ${String(Math.floor(frac * 100)).padStart(3)}%${note ? ` ${note}` : ''}\x1b[K`);
-    },
-    end() {
-      if (drawn) stream.write('\r\x1b[K');
-    },
-  };
-}
 
 function readText(path: string, what: string): string {
   try {
@@ -166,7 +142,7 @@ export function runTraffic(scenarioPath: string, o: TrafficOptions, out: (s: str
     for (const r of recs) text += formatRecord(r, format) + '\n';
     out(text);
   };
-  const bar = terminalProgress('traffic');
+  const bar = progressBar('traffic');
   const t0 = Date.now();
   let stats;
   try {

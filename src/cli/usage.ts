@@ -7,7 +7,8 @@ import type { SecurityGroupRule } from '../model/types.js';
 import type { Region } from '../state/region.js';
 import type { Names } from '../scenario/load.js';
 import { TargetError } from '../scenario/targets.js';
-import { forEachFlowRecord, listFlowLogFiles, progressBar } from '../flowlogs/read.js';
+import { forEachFlowRecord, listFlowLogFiles } from '../flowlogs/read.js';
+import { progressBar } from './progress.js';
 import { bytesText, formatCount } from '../flowlogs/replay.js';
 import { UsageSession, type UsageCounter, type UsageReport } from '../flowlogs/usage.js';
 import { leastPrivilege, proposedRuleText, type LeastPrivilegeResult } from '../flowlogs/least-privilege.js';
@@ -77,7 +78,7 @@ export async function usageCommand(paths: string[], opts: ReplayCliOptions, writ
   try {
     await forEachFlowRecord(files, (rec) => session.add(rec), { format, onProgress: (d, t) => bar.update(d, t) });
   } finally {
-    bar.done();
+    bar.end();
   }
   const r = session.report();
   write((opts.json ? toJson(usageJson(r)) : usageText(r, cfg.region, cfg.names)) + '\n');
@@ -115,7 +116,7 @@ export async function leastPrivilegeCommand(group: string, paths: string[], opts
   try {
     r = await leastPrivilege(cfg.engine, groupId, (visit) => forEachFlowRecord(files, visit, { format, onProgress: (d, t) => bar.update(d, t) }).then(() => undefined));
   } finally {
-    bar.done();
+    bar.end();
   }
   write((opts.json ? toJson(r) : leastPrivilegeText(r, cfg.region, cfg.names)) + '\n');
   return r.removed.length || r.added.length ? 1 : 0;

@@ -235,28 +235,3 @@ export async function forEachFlowRecord(files: readonly FlowLogFile[], visit: (r
   }
   return stats;
 }
-
-/** A progress bar on stderr when it is a terminal; nothing otherwise. */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number, extra?: string) => void; done: () => void } {
-  if (!stream.isTTY) return { update: () => {}, done: () => {} };
-  let last = 0;
-  let shown = false;
-  const t0 = Date.now();
-  return {
-    update(done, total, extra) {
-      const now = Date.now();
-      if (now - last < 200 && done < total) return;
-      last = now;
-      shown = true;
-      const frac = total > 0 ? Math.min(1, done / total) : 0;
-      const width = 30;
-      const full = Math.round(frac * width);
-      const secs = (now - t0) / 1000;
-      const eta = frac > 0 && frac < 1 ? ` eta ${Math.round((secs / frac) * (1 - frac))}s` : '';
-      stream.write(`\r${label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%${extra ? ` ${extra}` : ''}${eta}\x1b[K`);
-    },
-    done() {
-      if (shown) stream.write('\r\x1b[K');
-    },
-  };
-}

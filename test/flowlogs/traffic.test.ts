@@ -9,7 +9,8 @@ import { formatFromHeader, parseFlowLogText, parseLogFormat } from '../../src/fl
 import { FlowLogRecorder, recordLines } from '../../src/flowlogs/records.js';
 import { FlowLogFileWriter, flowLogFileKey } from '../../src/flowlogs/deliver.js';
 import { parseWorkload, playWorkload, WorkloadError } from '../../src/flowlogs/traffic.js';
-import { runTraffic, terminalProgress } from '../../src/cli/traffic.js';
+import { runTraffic } from '../../src/cli/traffic.js';
+import { progressBar } from '../../src/cli/progress.js';
 import { rampart } from '../cli/helpers.js';
 import { FLOW_SCENARIO, ids, loadFlowScenario } from './records-fixture.js';
 
@@ -187,11 +188,11 @@ traffic:
   it('the progress bar draws on a terminal and stays silent on a pipe', () => {
     const written: string[] = [];
     const fake = (tty: boolean) => ({ isTTY: tty, write: (s: string) => (written.push(s), true) }) as unknown as NodeJS.WriteStream;
-    const piped = terminalProgress('traffic', fake(false));
+    const piped = progressBar('traffic', fake(false));
     piped.update(5, 10);
     piped.end();
     expect(written).toEqual([]);
-    const tty = terminalProgress('traffic', fake(true));
+    const tty = progressBar('traffic', fake(true));
     tty.update(10, 10, '42 records');
     tty.end();
     expect(written[0]).toBe('\rtraffic [============================] 100% 42 records\x1b[K');
