@@ -322,7 +322,9 @@ export class PairKernel {
           break;
         }
       }
-      this.classes.push({ members, rep, vpc: this.vpcIndex.get(rep.vpcId)!, priv: addrs.v4[0], srcPub: addrs.publicOf.get(addrs.v4[0]) ?? -1, dstPub, checked: -1, constSide: -1, changed: { egress: true, ingress: true }, ...this.slotsOf(rep) });
+      const { groupSlot, subnetSlot } = this.slotsOf(rep);
+      // every field set here, tables too: objects of one shape keep the sweeps' property reads monomorphic
+      this.classes.push({ members, rep, vpc: this.vpcIndex.get(rep.vpcId)!, priv: addrs.v4[0], srcPub: addrs.publicOf.get(addrs.v4[0]) ?? -1, dstPub, egress: undefined, ingress: undefined, subnet: undefined, checked: -1, constSide: -1, changed: { egress: true, ingress: true }, groupSlot, subnetSlot });
     }
     if (this.groupStamp.length < this.groupSlots.length) {
       this.groupStamp = new Int32Array(this.groupSlots.length * 2).fill(-1);
