@@ -280,9 +280,12 @@ export class Questions {
       groups = eni.groups.map((g) => this.region.securityGroups.get(g)?.name ?? g).sort().join(',') || '(no groups)';
       this.groupNames.set(eni.groups, groups);
     }
-    const s = this.region.subnets.get(eni.subnetId);
-    const subnet = s?.tags.find((t) => t.key === 'Name')?.value ?? eni.subnetId;
-    return `${groups} @ ${subnet}`;
+    return `${groups} @ ${this.subnetName(eni.subnetId)}`;
+  }
+
+  /** A subnet's Name tag, or its id. */
+  private subnetName(subnetId: string): string {
+    return this.region.subnets.get(subnetId)?.tags.find((t) => t.key === 'Name')?.value ?? subnetId;
   }
   private readonly groupNames = new WeakMap<readonly string[], string>();
 
@@ -432,9 +435,7 @@ export class Questions {
     if (this.kernelVersion !== this.classesVersion) {
       this.kernel4.setClasses([...classes.values()]);
       // each class's role, named once here: questions group thousands of classes by role
-      const before = this.roleNames.length;
-      this.kernelRoleIds = Int32Array.from(this.kernel4.classList(), (c) => this.roleIdOf(this.role(c.members[0])));
-      if (this.roleNames.length !== before) this.roleRank = undefined;
+      this.nameKernelRoles();
       this.kernelMemberIds = this.kernel4.classList().map((c) => c.members.map((m) => m.id));
       this.kernelIndex.clear();
       this.kernel4.classList().forEach((c, i) => {
@@ -444,6 +445,35 @@ export class Questions {
     }
     return this.kernel4;
   }
+
+  /** Names each kernel class's role (an id into roleNames), noting the subnet names used. */
+  private nameKernelRoles(): void {
+    const before = this.roleNames.length;
+    this.kernelSubnetNames.clear();
+    this.kernelRoleIds = Int32Array.from(this.kernel4!.classList(), (c) => {
+      const eni = c.members[0];
+      if (!this.kernelSubnetNames.has(eni.subnetId)) this.kernelSubnetNames.set(eni.subnetId, this.subnetName(eni.subnetId));
+      return this.roleIdOf(this.role(eni));
+    });
+    if (this.roleNames.length !== before) this.roleRank = undefined;
+  }
+
+  /**
+   * The kernel classes' role ids, named again when a subnet's Name tag changed since (tags change without a
+   * state event: CreateTags and DeleteTags touch no rule). Group names cannot change (EC2 has no call to
+   * rename a security group), so the subnets' names are all there is to check.
+   */
+  private kernelRoles(): Int32Array {
+    for (const [id, name] of this.kernelSubnetNames) {
+      if (this.subnetName(id) !== name) {
+        this.nameKernelRoles();
+        break;
+      }
+    }
+    return this.kernelRoleIds;
+  }
+  /** subnet id -> the name the kernel's role ids were made with */
+  private readonly kernelSubnetNames = new Map<string, string>();
 
   /** The summary key of a kernel answer, made once per answer. */
   private resultKey(k: PairKernel, r: number): string {
@@ -481,18 +511,19 @@ export class Questions {
       return x < y ? -1 : x > y ? 1 : 0;
     });
     answers.forEach((r, rank) => answerRank.set(r, rank));
+    const roleIds = this.kernelRoles();
     const roleRank = this.rankRoles();
     const A = answers.length;
     // one number per entry: (role rank, answer rank, visit order), exact while it stays below 2^53
     const order = new Int32Array(m);
     if (this.roleNames.length * A * m < 2 ** 52) {
       const keys = new Float64Array(m);
-      for (let e = 0; e < m; e++) keys[e] = (roleRank[this.kernelRoleIds[cls[e]]] * A + answerRank.get(res[e])!) * m + e;
+      for (let e = 0; e < m; e++) keys[e] = (roleRank[roleIds[cls[e]]] * A + answerRank.get(res[e])!) * m + e;
       keys.sort();
       for (let e = 0; e < m; e++) order[e] = keys[e] % m;
     } else {
       for (let e = 0; e < m; e++) order[e] = e;
-      order.sort((a, b) => roleRank[this.kernelRoleIds[cls[a]]] - roleRank[this.kernelRoleIds[cls[b]]] || answerRank.get(res[a])! - answerRank.get(res[b])! || a - b);
+      order.sort((a, b) => roleRank[roleIds[cls[a]]] - roleRank[roleIds[cls[b]]] || answerRank.get(res[a])! - answerRank.get(res[b])! || a - b);
     }
     const rows: ReachRow[] = [];
     let row: ReachRow | undefined;
@@ -504,7 +535,7 @@ export class Questions {
       const ids = this.kernelMemberIds[c];
       const others = c === own ? ids.filter((id) => id !== eni.id) : ids;
       if (others.length === 0) continue;
-      const roleId = this.kernelRoleIds[c];
+      const roleId = roleIds[c];
       if (row === undefined || roleId !== rowRole || res[e] !== rowAnswer) {
         rows.push((row = { role: this.roleNames[roleId], networkInterfaceIds: others === ids ? ids.slice() : others, ports: k.results[res[e]] }));
         rowRole = roleId;

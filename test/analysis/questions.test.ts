@@ -491,6 +491,35 @@ describe('changes', () => {
   });
 });
 
+describe('role names', () => {
+  it("a subnet's Name tag changed or deleted after the first question renames its roles in later answers (CreateTags and DeleteTags send no state event)", () => {
+    const t = setup(THREE_TIER);
+    const q = t.q;
+    expect(t.show(q.whoCanReach(t.eni('db')))).toEqual([
+      'admin @ app: tcp 22; icmp type 8 [bastion]',
+      'app @ app: tcp 80,443,8000-8100 [app1, app2]',
+      'web @ public: tcp 5432 [web1, web2]',
+    ]);
+    const appSubnet = t.names.subnets.get('app')!;
+    t.region.createTags([appSubnet], [{ key: 'Name', value: 'backend' }]);
+    // rows of the renamed subnet move to their new place in name order
+    expect(t.show(q.whoCanReach(t.eni('db')))).toEqual([
+      'admin @ backend: tcp 22; icmp type 8 [bastion]',
+      'app @ backend: tcp 80,443,8000-8100 [app1, app2]',
+      'web @ public: tcp 5432 [web1, web2]',
+    ]);
+    expect(t.show(q.whatCanReach(t.eni('web1')))).toContain('db @ data: tcp 5432 [db]');
+    expect(q.matrix().filter((c) => c.to === 'db @ data').map((c) => c.from)).toEqual(['admin @ backend', 'app @ backend', 'web @ public']);
+    // without a Name tag, the subnet id stands for the name
+    t.region.deleteTags([appSubnet], [{ key: 'Name' }]);
+    expect(t.show(q.whoCanReach(t.eni('db')))[0]).toBe(`admin @ ${appSubnet}: tcp 22; icmp type 8 [bastion]`);
+    // and the answers equal those of a Questions built from scratch
+    const fresh = new Questions(new Reachability(new Engine(t.region)));
+    expect(q.whoCanReach(t.eni('db'))).toEqual(fresh.whoCanReach(t.eni('db')));
+    expect(q.whatCanReach(t.eni('bastion'))).toEqual(fresh.whatCanReach(t.eni('bastion')));
+  });
+});
+
 describe('regressions found by the property tests', () => {
   it('the matrix counts every interface once when a role spans several classes (2 web × 2 db is 2×2, not 4×4)', () => {
     // one web server has a public address and the other not, and a rule names one database's address: two
