@@ -20,7 +20,7 @@ import { registerReplay } from './replay.js';
 import { registerUsage } from './usage.js';
 import { registerAudit } from './audit.js';
 import { registerImport } from './import.js';
-import { openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
+import { openReachSource, openScenario, reachCan, reachDiff, reachExposure, reachMatrix, reachWhat, reachWho } from './reach.js';
 
 const VERSION = '0.1.0';
 
@@ -232,10 +232,25 @@ export function buildProgram(exit: (code: number) => void): Command {
   common(reach.command('matrix').description('who talks to whom: all pairs, aggregated by role (groups @ subnet)'))
     .argument('<scenario>')
     .action((scenario: string, opts) => run(() => (print(reachMatrix(ctx(scenario, opts), opts)), 0)));
-  common(reach.command('diff').description('what a change opens or closes between two scenario files (exit 0 no change, 1 changes)'))
-    .argument('<before>').argument('<after>')
-    .action((before: string, after: string, opts) => run(() => {
-      const r = reachDiff(ctx(before, opts), ctx(after, opts), opts);
+  common(reach.command('diff').description('what a change opens or closes: between two scenario files, two snapshots of a served estate (DIR@TIME), or a configuration and a proposed change (--change) (exit 0 no change, 1 changes)'))
+    .argument('<before>', 'a scenario file, a rampart serve data directory (its state now), or DIR@TIME (its state then: ISO 8601, or 2h, 7d … ago)')
+    .argument('[after]', 'the same kinds; default: BEFORE again (with --change)')
+    .option('--change <file>', 'timeline steps (authorize, revoke, nacl) applied to AFTER: the proposed change')
+    .option('--account <id>', 'with a data directory: the account', '123456789012')
+    .option('--region <name>', 'with a data directory: the Region', 'us-east-1')
+    .action((before: string, after: string | undefined, opts) => run(() => {
+      if (after === undefined && opts.change === undefined) throw new TargetError('give AFTER, or --change FILE to compare BEFORE with a proposed change');
+      let change: { text: string; file: string } | undefined;
+      if (opts.change !== undefined) {
+        try {
+          change = { text: readFileSync(opts.change, 'utf8'), file: opts.change };
+        } catch {
+          throw new TargetError(`cannot read change file '${opts.change}'`);
+        }
+      }
+      const open = (spec: string, withChange?: { text: string; file: string }) =>
+        openReachSource(spec, styleFor(opts), opts.ephemeral ? parseEphemeral(opts.ephemeral) : undefined, { account: opts.account, region: opts.region, change: withChange });
+      const r = reachDiff(open(before), open(after ?? before, change), opts);
       print(r.text);
       return r.status;
     }));

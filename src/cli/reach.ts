@@ -1,11 +1,17 @@
 // `rampart reach …`: the questions about all packets at once, in words and as JSON.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Family } from '../net/index.js';
 import { Engine } from '../engine/engine.js';
 import { probe } from '../engine/probe.js';
 import { Reachability } from '../analysis/reach.js';
 import { diffReach, formatSummary, Questions, type PortSummary, type ReachRow } from '../analysis/questions.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { loadScenario, Names, type LoadedScenario } from '../scenario/load.js';
+import { simulate } from '../scenario/simulate.js';
+import type { Region } from '../state/region.js';
+import { JournalReplay } from '../state/timeline.js';
+import { SqliteJournal } from '../store/journal.js';
+import { parseTime } from './events.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, toJson, type Style } from './format.js';
 
@@ -24,10 +30,102 @@ export function openScenario(path: string, style: Style, ephemeral?: { lo: numbe
   } catch {
     throw new TargetError(`cannot read scenario file '${path}'`);
   }
-  const s = loadScenario(text, path);
+  return contextOf(loadScenario(text, path), style, ephemeral);
+}
+
+function contextOf(s: LoadedScenario, style: Style, ephemeral?: { lo: number; hi: number }): ReachContext {
   const engine = new Engine(s.region);
   const reach = new Reachability(engine, { ephemeral });
   return { s, engine, reach, q: new Questions(reach), f: new Formatter(s.region, s.names, style) };
+}
+
+/** Where a side of `reach diff` comes from, and the change to apply to it. */
+export interface ReachSourceOptions {
+  /** the account and Region of a data directory's state (default 123456789012, us-east-1) */
+  account?: string;
+  region?: string;
+  /** timeline steps (authorize, revoke, nacl) applied to the configuration: a proposed change */
+  change?: { text: string; file: string };
+}
+
+/**
+ * One side of `reach diff`: a scenario file; a \`rampart serve\` data directory (its state now); or `DIR@TIME`,
+ * the directory's state at a past time (ISO 8601, or `2h`, `7d` … ago: the journal replayed up to then) — two
+ * snapshots of a served estate compare as two points of its history. With `change`, the steps are applied
+ * first (the proposed change).
+ */
+export function openReachSource(spec: string, style: Style, ephemeral: { lo: number; hi: number } | undefined, o: ReachSourceOptions = {}): ReachContext {
+  const at = spec.lastIndexOf('@');
+  const dir = at > 0 && isDirectory(spec.slice(0, at)) ? spec.slice(0, at) : isDirectory(spec) ? spec : undefined;
+  let s: LoadedScenario;
+  if (dir === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(spec, 'utf8');
+    } catch {
+      throw new TargetError(`cannot read scenario file '${spec}' (a side of diff is a scenario file, a rampart serve data directory, or DIR@TIME)`);
+    }
+    s = loadScenario(text, spec);
+  } else {
+    const time = dir === spec ? Date.now() : parseTime(spec.slice(at + 1));
+    // a data directory holds rampart.sqlite: any other folder is refused, not given an empty journal
+    if (!existsSync(join(dir, 'rampart.sqlite'))) throw new TargetError(`'${dir}' is not a rampart serve data directory (no rampart.sqlite in it)`);
+    let j: SqliteJournal;
+    try {
+      j = new SqliteJournal(dir);
+    } catch {
+      throw new TargetError(`cannot open the rampart data in '${dir}'`);
+    }
+    try {
+      const rp = new JournalReplay(j.calls());
+      rp.advance(time);
+      const region = rp.accounts.get(o.account ?? '123456789012', o.region ?? 'us-east-1').region;
+      s = { region, names: namesFromTags(region), data: {} };
+    } finally {
+      j.close();
+    }
+  }
+  if (o.change) simulate(s, o.change.text, o.change.file);
+  return contextOf(s, style, ephemeral);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Names for a served estate, which has ids and tags but no scenario names: resources are labelled by their
+ * `Name` tag, and security groups are known by their group names (where one name is one group), so a proposed
+ * change can say `group: db`.
+ */
+function namesFromTags(region: Region): Names {
+  const names = new Names();
+  const tagged = [region.vpcs, region.subnets, region.securityGroups, region.networkAcls, region.routeTables, region.networkInterfaces, region.instances] as Map<string, { id: string; tags: { key: string; value: string }[] }>[];
+  for (const m of tagged) {
+    for (const r of m.values()) {
+      const n = r.tags.find((t) => t.key === 'Name')?.value;
+      if (n) names.setLabel(r.id, n);
+    }
+  }
+  // an interface without a Name of its own goes by its instance's (the primary one plainly, others with their index)
+  for (const e of region.networkInterfaces.values()) {
+    if (names.nameOf(e.id) !== undefined || e.attachment?.instanceId === undefined) continue;
+    const n = names.nameOf(e.attachment.instanceId);
+    if (n) names.setLabel(e.id, e.attachment.deviceIndex === 0 ? n : `${n}#${e.attachment.deviceIndex}`);
+  }
+  // groups as scenario files name them: `vpc/group` (the VPC by its Name tag, else its id), and `group` alone
+  // where one group has that name
+  const byName = new Map<string, string[]>();
+  for (const g of region.securityGroups.values()) {
+    byName.set(g.name, [...(byName.get(g.name) ?? []), g.id]);
+    names.groups.set(`${names.nameOf(g.vpcId) ?? g.vpcId}/${g.name}`, g.id);
+  }
+  for (const [n, ids] of byName) if (ids.length === 1) names.groups.set(n, ids[0]!);
+  return names;
 }
 
 function summaryJson(list: PortSummary[], other: number) {
