@@ -559,8 +559,13 @@ export class Questions {
   whoCanReach(dstId: string, family: Family = 4): ReachRow[] {
     const dst = this.region.getNetworkInterface(dstId);
     const out = this.peerRows(dst, true, family);
-    if (family === 4) out.unshift(...groupAtoms(this.internetAtoms(dst)).map((g) => ({ role: 'internet', networkInterfaceIds: [], ports: g.ports, ranges: describeSources(g.set, this.internet()) })));
+    if (family === 4) out.unshift(...this.internetRows(dst));
     return out;
+  }
+
+  /** The internet's rows of whoCanReach (IPv4): one per set of ports, with the sources it is open to. */
+  internetRows(dst: NetworkInterface): ReachRow[] {
+    return groupAtoms(this.internetAtoms(dst)).map((g) => ({ role: 'internet', networkInterfaceIds: [], ports: g.ports, ranges: describeSources(g.set, this.internet()) }));
   }
 
   /** Everything an interface can open connections to: interfaces grouped by role, and the internet. */
@@ -965,31 +970,95 @@ function subtractSummaries(a: PortSummary[], b: PortSummary[]): PortSummary[] {
 /**
  * What changes between two estates: for every pair of interfaces (matched by name) and for the internet,
  * the traffic that becomes reachable and the traffic that stops.
+ *
+ * Pairs are compared class by class, not interface by interface: each side's matrix holds one answer per pair of
+ * its classes, and interfaces that are in the same class on both sides (a "joint" class) answer alike on both;
+ * so each pair of joint classes is compared once, and entries are made only for the pairs whose answer changed.
+ * An interface on one side only has no answer on the other (everything it can do opens, or closes).
  */
 export function diffReach(before: Questions, after: Questions, nameOf: (q: Questions, eniId: string) => string, family: Family = 4): DiffEntry[] {
-  const collect = (q: Questions): Map<string, PortSummary[]> => {
-    const m = new Map<string, PortSummary[]>();
-    const enis = [...q.reach.engine.region.networkInterfaces.values()];
-    for (const dst of enis) {
-      for (const row of q.whoCanReach(dst.id, family)) {
-        const sources = row.role === 'internet' ? [`internet ${row.ranges?.join(',') ?? ''}`.trim()] : row.networkInterfaceIds.map((id) => nameOf(q, id));
-        for (const s of sources) m.set(`${s}|${nameOf(q, dst.id)}`, row.ports);
-      }
+  const sides = [before, after].map((q) => ({ q, view: q.matrixOf(family).refresh() }));
+  // answers by their port summary, one id space for both sides (0: nothing)
+  const canon = new Map<string, number>([['', 0]]);
+  const summaries: PortSummary[][] = [[]];
+  const canonIds = sides.map(({ view }) => Int32Array.from(view.results, (r) => {
+    const k = summaryKey(r);
+    let id = canon.get(k);
+    if (id === undefined) {
+      canon.set(k, (id = summaries.length));
+      summaries.push(r);
     }
-    return m;
+    return id;
+  }));
+  // each interface's class on each side (-1: not there, or no class: it reaches nothing and nothing reaches it)
+  const joint = new Map<string, { b: number; a: number; names: string[] }>();
+  const where = new Map<string, [number, number]>();
+  sides.forEach(({ q, view }, side) => {
+    const classOf = new Map<string, number>();
+    view.classes.forEach((c, i) => {
+      for (const m of c.members) classOf.set(m.id, i);
+    });
+    for (const eni of q.reach.engine.region.networkInterfaces.values()) {
+      const name = nameOf(q, eni.id);
+      let w = where.get(name);
+      if (w === undefined) where.set(name, (w = [-1, -1]));
+      w[side] = classOf.get(eni.id) ?? -1;
+    }
+  });
+  for (const [name, [b, a]] of where) {
+    const key = `${b},${a}`;
+    let j = joint.get(key);
+    if (j === undefined) joint.set(key, (j = { b, a, names: [] }));
+    j.names.push(name);
+  }
+  // in order of the before side's classes, so that a column's reads are close together
+  const J = [...joint.values()].sort((x, y) => x.b - y.b || x.a - y.a);
+  const [vb, va] = [sides[0].view, sides[1].view];
+  const [cb, ca] = canonIds;
+  const changes = new Map<number, { opened: PortSummary[]; closed: PortSummary[] }>();
+  const change = (x: number, y: number) => {
+    const k = x * summaries.length + y;
+    let c = changes.get(k);
+    if (c === undefined) changes.set(k, (c = { opened: subtractSummaries(summaries[y], summaries[x]), closed: subtractSummaries(summaries[x], summaries[y]) }));
+    return c;
   };
-  const a = collect(before);
-  const b = collect(after);
   const out: DiffEntry[] = [];
-  for (const key of new Set([...a.keys(), ...b.keys()])) {
-    const x = a.get(key) ?? [];
-    const y = b.get(key) ?? [];
-    const opened = subtractSummaries(y, x);
-    const closed = subtractSummaries(x, y);
-    if (opened.length || closed.length) {
-      const [from, to] = key.split('|');
-      out.push({ from, to, opened, closed });
+  for (const to of J) {
+    const baseB = to.b * vb.n;
+    const baseA = to.a * va.n;
+    for (const from of J) {
+      const x = to.b >= 0 && from.b >= 0 ? cb[vb.ids[baseB + from.b]] : 0;
+      const y = to.a >= 0 && from.a >= 0 ? ca[va.ids[baseA + from.a]] : 0;
+      if (x === y) continue;
+      const c = change(x, y);
+      if (c.opened.length === 0 && c.closed.length === 0) continue;
+      for (const f of from.names) for (const t of to.names) if (f !== t) out.push({ from: f, to: t, opened: c.opened, closed: c.closed });
     }
   }
-  return out.sort((p, q) => p.from.localeCompare(q.from) || p.to.localeCompare(q.to));
+  // the internet as a source (IPv4): its rows keyed by their sources, as whoCanReach gives them
+  if (family === 4) {
+    const internet = sides.map(({ q }) => {
+      const m = new Map<string, PortSummary[]>();
+      for (const eni of q.reach.engine.region.networkInterfaces.values()) {
+        for (const row of q.internetRows(eni)) m.set(`${nameOf(q, eni.id)}\u0000${`internet ${row.ranges?.join(',') ?? ''}`.trim()}`, row.ports);
+      }
+      return m;
+    });
+    for (const key of new Set([...internet[0].keys(), ...internet[1].keys()])) {
+      const x = internet[0].get(key) ?? [];
+      const y = internet[1].get(key) ?? [];
+      const opened = subtractSummaries(y, x);
+      const closed = subtractSummaries(x, y);
+      if (opened.length || closed.length) {
+        const [to, from] = key.split('\u0000');
+        out.push({ from, to, opened, closed });
+      }
+    }
+  }
+  // by source, then destination, in locale order (names ranked once: a large diff has millions of entries)
+  const seen = new Set<string>();
+  for (const e of out) seen.add(e.from).add(e.to);
+  const names = [...seen].sort((p, q) => p.localeCompare(q));
+  const rank = new Map(names.map((n, k) => [n, k]));
+  return out.sort((p, q) => rank.get(p.from)! - rank.get(q.from)! || rank.get(p.to)! - rank.get(q.to)!);
 }

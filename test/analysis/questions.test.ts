@@ -460,6 +460,19 @@ describe('changes', () => {
     expect(diffReach(before.q, same.q, (q, id) => (q === before.q ? before.name(id) : same.name(id)))).toEqual([]);
   });
 
+  it('diffReach lists a change between two interfaces of one class (a group opened to itself), both ways, and an interface that exists on one side only', () => {
+    const before = setup(THREE_TIER);
+    const changed = THREE_TIER
+      .replace('      app: {}\n', '      app:\n        inbound:\n          - { protocol: tcp, ports: 9000, from: app }\n')
+      .replace('  bastion: { subnet: app, groups: [admin], privateIp: 10.0.2.20 }\n', '');
+    expect(changed).not.toBe(THREE_TIER);
+    const after = setup(changed);
+    const nameOf = (q: Questions, id: string) => (q === before.q ? before.name(id) : after.name(id));
+    const diff = diffReach(before.q, after.q, nameOf).map((d) => `${d.from} → ${d.to}: ${d.opened.length ? `+ ${formatSummary(d.opened, before.reach.otherProtocol)}` : ''}${d.closed.length ? `- ${formatSummary(d.closed, before.reach.otherProtocol)}` : ''}`);
+    // the bastion's pairs close: its SSH and ping to the database, and 443 to the web servers (open to 0.0.0.0/0)
+    expect(diff).toEqual(['app1 → app2: + tcp 9000', 'app2 → app1: + tcp 9000', 'bastion → db: - tcp 22; icmp type 8', 'bastion → web1: - tcp 443', 'bastion → web2: - tcp 443']);
+  });
+
   it('incremental refresh: after authorize and revoke on a group, whoCanReach on the same Questions reflects each change', () => {
     const t = setup(THREE_TIER);
     const q = t.q;
