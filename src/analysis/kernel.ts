@@ -103,6 +103,8 @@ const ALLOW_ALL = new PortVerdictsClass(Int32Array.of(0), Int32Array.of(1));
 /** side ids stay below this, so destination side · 4 + join is a small integer */
 const MAX_SIDES = 2 ** 28;
 const CACHE_MASK = (1 << 16) - 1;
+/** about 2 million answers: some 70 MiB of memo at most */
+const DEFAULT_MEMO_LIMIT = 1 << 21;
 
 /** Sources of one VPC in address order (private, or public for sources outside the destination's reach). */
 interface SortedSources {
@@ -151,9 +153,22 @@ export class PairKernel {
   /** bumped by every state change: class tables are checked again once per generation */
   private generation = 0;
   /** pairs looked at and pairs skipped at once (for benchmarks) */
-  readonly stats = { pairs: 0, skipped: 0, combinations: 0 };
+  readonly stats = { pairs: 0, skipped: 0, combinations: 0, memoClears: 0 };
 
-  constructor(readonly reach: Reachability) {
+  /**
+   * The memo is a cache of a pure function (the same halves always give the same answer), so it can be emptied
+   * at any time; it is, when it holds more than memoLimit answers. Normal use stays far below: the 10,000-interface
+   * estate's full matrix needs 47,000. What makes it grow is change: every rule change brings new halves, and a
+   * long-lived kernel (a server's) would otherwise keep every combination it ever saw.
+   */
+  readonly memoLimit: number;
+  private memoEntries = 0;
+
+  constructor(
+    readonly reach: Reachability,
+    opts: { memoLimit?: number } = {},
+  ) {
+    this.memoLimit = opts.memoLimit ?? DEFAULT_MEMO_LIMIT;
     this.protocols = reach.protocols[4];
     this.spaces = this.protocols.map((p) => Reachability.portSpace(p));
     const all = this.protocols.map(() => PortMatcher.ALL);
@@ -697,10 +712,26 @@ export class PairKernel {
     let r = m.get(key);
     if (r === undefined) {
       r = this.compute(sSide, dSide, how);
-      m.set(key, r);
       this.stats.combinations++;
+      if (this.memoEntries >= this.memoLimit) this.clearMemo();
+      m.set(key, r);
+      this.memoEntries++;
     }
     return r;
+  }
+
+  /** Answers remembered by the memo (at most memoLimit). */
+  get memoSize(): number {
+    return this.memoEntries;
+  }
+
+  /** Forgets every remembered combination (they are computed again when next asked). */
+  private clearMemo(): void {
+    for (const m of this.memo) m.clear();
+    this.cacheS.fill(-1);
+    this.forwardMemo.clear();
+    this.memoEntries = 0;
+    this.stats.memoClears++;
   }
 
   /** The request's ports through S's egress and D's ingress groups, per protocol (per pair of group tuples). */

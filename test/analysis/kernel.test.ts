@@ -106,6 +106,47 @@ describe('pair kernel', () => {
     expect(problems.slice(0, 8)).toEqual([]);
   }, 120_000);
 
+  it('a memo bounded to a few answers is emptied when full and answers as an unbounded one does', () => {
+    let clears = 0;
+    const problems: string[] = [];
+    for (let index = 0; index < 20 && problems.length < 5; index++) {
+      const seed = networkSeed(0x6d65_6d6f, index);
+      const rng = new Rng(seed);
+      const net = buildNetwork(rng);
+      const reach = new Reachability(new Engine(net.region));
+      const q = new Questions(reach);
+      const small = new PairKernel(reach, { memoLimit: 3 });
+      const big = new PairKernel(reach);
+      for (let round = 0; round < 3; round++) {
+        if (round > 0) mutate(rng, net);
+        const classes = [...q.classes().values()];
+        small.setClasses(classes);
+        big.setClasses(classes);
+        if (round === 1) small.prepare(); // from tables as well as point by point
+        const other = reach.otherProtocol;
+        const n = small.classList().length;
+        for (let j = 0; j < n; j++) {
+          const got = new Map<number, string>();
+          small.column(j, (i, r) => got.set(i, formatSummary(small.results[r], other)));
+          big.column(j, (i, r) => {
+            if (got.get(i) !== formatSummary(big.results[r], other)) problems.push(`network seed ${seed} round ${round}: ${i} → ${j} bounded '${got.get(i)}', unbounded '${formatSummary(big.results[r], other)}'`);
+            got.delete(i);
+          });
+          for (const [i, g] of got) problems.push(`network seed ${seed} round ${round}: ${i} → ${j} bounded '${g}', unbounded nothing`);
+          expect(small.memoSize).toBeLessThanOrEqual(3);
+        }
+      }
+      clears += small.stats.memoClears;
+      expect(big.stats.memoClears).toBe(0);
+      small.dispose();
+      big.dispose();
+      q.dispose();
+      reach.engine.dispose();
+    }
+    expect(problems.slice(0, 8)).toEqual([]);
+    expect(clears).toBeGreaterThan(20);
+  });
+
   const scenario = `
 vpcs:
   main:
