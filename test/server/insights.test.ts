@@ -118,6 +118,27 @@ describe('Reachability Analyzer through the SDK', () => {
     expect(e!.AttachedTo?.Id).toBe(db.InstanceId);
   });
 
+  it('a path without a port considers every port (the exact analysis finds 5432); a port range, the ports in it', async () => {
+    const ingressPort = (a: NetworkInsightsAnalysis) => a.ForwardPathComponents!.find((c) => c.SecurityGroupRule?.Direction === 'ingress')?.SecurityGroupRule?.PortRange;
+    // no port at all: AWS considers all ports, and db lets the web tier in on 5432
+    const any = await analyse({ Source: web.InstanceId!, Destination: db.InstanceId! });
+    expect(any.NetworkPathFound).toBe(true);
+    expect(ingressPort(any)).toEqual({ From: 5432, To: 5432 });
+    const range = async (FromPort: number, ToPort: number) => {
+      const path = await ec2.send(new CreateNetworkInsightsPathCommand({ Source: web.InstanceId!, Destination: db.InstanceId!, Protocol: 'tcp', FilterAtSource: { DestinationPortRange: { FromPort, ToPort } } }));
+      return (await ec2.send(new StartNetworkInsightsAnalysisCommand({ NetworkInsightsPathId: path.NetworkInsightsPath!.NetworkInsightsPathId }))).NetworkInsightsAnalysis!;
+    };
+    const inRange = await range(5000, 6000);
+    expect(inRange.NetworkPathFound).toBe(true);
+    expect(ingressPort(inRange)).toEqual({ From: 5432, To: 5432 });
+    // no port of 1–1024 gets in: not found, and the first port's probe says why
+    const outside = await range(1, 1024);
+    expect(outside.NetworkPathFound).toBe(false);
+    expect(outside.Explanations!.map((e) => e.ExplanationCode)).toContain('ENI_SG_RULES_MISMATCH');
+    // UDP: nothing of db's is open to it
+    expect((await analyse({ Source: web.InstanceId!, Destination: db.InstanceId!, Protocol: 'udp' })).NetworkPathFound).toBe(false);
+  });
+
   it('internet gateway → an instance without a public IP fails with IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS', async () => {
     const a = await analyse({ Source: igwId, Destination: db.InstanceId!, DestinationPort: 5432 });
     expect(a.NetworkPathFound).toBe(false);

@@ -2,7 +2,9 @@
 // network interfaces, internet gateways), an analysis runs `probe` on it at once and keeps the result as AWS
 // shows it: NetworkPathFound, the components of the forward and return paths with the rules that let the
 // traffic through, and explanations with Reachability Analyzer's codes for what blocks it.
-import { probe, type ProbeEndpoint, type ProbeResult } from '../../engine/probe.js';
+import { chooseAddresses, familyOf, probe, type ProbeEndpoint, type ProbeResult } from '../../engine/probe.js';
+import { Reachability, type FlowEndpoint } from '../../analysis/reach.js';
+import { NumberSet } from '../../net/intervals.js';
 import type { Explanation, Hop } from '../../engine/engine.js';
 import { AwsError, Errors, type ErrorCode } from '../../model/errors.js';
 import { arn } from '../../model/ids.js';
@@ -403,6 +405,32 @@ function deletePath(input: Ec2Input, ctx: Ec2Context) {
 
 // ------------------------------------------------------------------ analyses
 
+/**
+ * The destination port an analysis probes. A path with one port (DestinationPort, or a one-port range) is that
+ * port. Otherwise Reachability Analyzer considers every port of the range — all of them when the path names
+ * none (AWS: "If you don't specify a port, Reachability Analyzer considers all ports") — so the exact analysis
+ * (src/analysis/reach.ts) finds the ports of the range that work end to end, and the analysis probes the lowest
+ * of them for its components; when none does, the lowest that gets the request through (the response is what
+ * fails), else the range's first port, whose probe explains what blocks it.
+ */
+function analysedPort(ctx: Ec2Context, p: StoredPath, from: ProbeEndpoint, to: ProbeEndpoint, protocol: number): number {
+  const range = p.filterAtSource?.DestinationPortRange ?? p.filterAtDestination?.DestinationPortRange;
+  if (p.destinationPort !== undefined) return p.destinationPort;
+  const lo = range?.FromPort ?? 0;
+  const hi = range?.ToPort ?? 65535;
+  if (lo >= hi) return lo;
+  const family = familyOf(from, to);
+  const addrs = chooseAddresses(ctx.engine, from, to, family);
+  const endpoint: FlowEndpoint = from.kind === 'eni' ? { kind: 'eni', networkInterfaceId: from.networkInterfaceId } : { kind: 'internet' };
+  const r = new Reachability(ctx.engine).protocolReach(endpoint, family, addrs.src.value, addrs.dst.value, protocol);
+  const wanted = NumberSet.range(lo, hi);
+  for (const set of [r.reachable, r.partial, r.forward]) {
+    const hit = set.intersect(wanted);
+    if (!hit.isEmpty) return hit.ranges[0]!.lo;
+  }
+  return lo;
+}
+
 function runAnalysis(region: Region, ctx: Ec2Context, p: StoredPath): Pick<StoredAnalysis, 'status' | 'statusMessage' | 'networkPathFound' | 'forward' | 'ret' | 'explanations'> {
   let src: Resolved;
   let dst: Resolved;
@@ -422,10 +450,11 @@ function runAnalysis(region: Region, ctx: Ec2Context, p: StoredPath): Pick<Store
     if (e instanceof AwsError) return { status: 'failed', statusMessage: `${e.code}: ${e.message}` };
     throw e;
   }
-  const port = p.destinationPort ?? p.filterAtSource?.DestinationPortRange?.FromPort ?? p.filterAtDestination?.DestinationPortRange?.FromPort;
+  const protocol = p.protocol === 'tcp' ? 6 : 17;
   let result: ProbeResult;
   try {
-    result = probe(ctx.engine, { from: src.endpoint, to: dst.endpoint, protocol: p.protocol === 'tcp' ? 6 : 17, ...(port !== undefined ? { port } : {}) });
+    const port = analysedPort(ctx, p, src.endpoint, dst.endpoint, protocol);
+    result = probe(ctx.engine, { from: src.endpoint, to: dst.endpoint, protocol, port });
   } catch (e) {
     // the engine cannot place the traffic (an endpoint without an address of the family): the analysis fails, as AWS's does
     if (e instanceof AwsError || e instanceof Error) return { status: 'failed', statusMessage: e.message };
