@@ -616,7 +616,7 @@ export class ReplaySession {
       if (sp > 65535 || dp > 65535) return false;
       // the verdict cache: a record's verdict is a function of its interface, direction, addresses, protocol,
       // ports and SYN/ACK flags under one configuration, and flow logs repeat the same flows interval after
-      // interval. Direct-mapped; emptied when the configuration changes.
+      // interval. Emptied when the configuration changes.
       if (cacheEpoch !== engine.configEpoch) {
         cache.fill(0);
         cacheEpoch = engine.configEpoch;
