@@ -4,7 +4,7 @@
 import { Engine } from '../src/engine/engine.js';
 import { PROTO_TCP } from '../src/net/index.js';
 import { Reachability } from '../src/analysis/reach.js';
-import { Questions } from '../src/analysis/questions.js';
+import { diffReach, Questions } from '../src/analysis/questions.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { generateEstate } from '../src/scenario/generate.js';
 import type { NetworkInterface } from '../src/model/types.js';
@@ -78,6 +78,30 @@ export function runReachBench(out: (s: string) => void, sizes: number[]): void {
       warm.push(ms(t));
     }
     out(`   who can reach: ${times.map((x) => x.toFixed(1)).join(', ')} ms (5 targets, a fresh Questions with its classes indexed, no answer cached; target ≤ 20 ms); asked again: ${warm.map((x) => x.toFixed(1)).join(', ')} ms`);
+    // every interface as a target, each asked once on the same Questions: the distribution; then the widest
+    // target (the most rows) on a fresh Questions, where nothing of an earlier question helps
+    gc?.();
+    const each: number[] = [];
+    let widest = { id: '', rows: -1 };
+    for (const d of enisList) {
+      t = process.hrtime.bigint();
+      const rows = q2.whoCanReach(d.id).length;
+      each.push(ms(t));
+      if (rows > widest.rows) widest = { id: d.id, rows };
+    }
+    const sorted = [...each].sort((a, b) => a - b);
+    const pct = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
+    const q3 = new Questions(reach);
+    q3.index();
+    gc?.();
+    t = process.hrtime.bigint();
+    q3.whoCanReach(widest.id);
+    const widestCold = ms(t);
+    t = process.hrtime.bigint();
+    q3.whoCanReach(widest.id);
+    const widestWarm = ms(t);
+    q3.dispose();
+    out(`   who can reach, every interface once: median ${pct(0.5).toFixed(2)} ms, p90 ${pct(0.9).toFixed(2)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${each.filter((x) => x > 20).length} over 20 ms; the widest target (${widest.rows} rows) on a fresh Questions ${widestCold.toFixed(1)} ms, asked again ${widestWarm.toFixed(1)} ms`);
 
     gc?.();
     t = process.hrtime.bigint();
@@ -101,6 +125,24 @@ export function runReachBench(out: (s: string) => void, sizes: number[]): void {
     }
     out(`   incremental refresh after one rule change: ${refresh.map((x) => x.toFixed(2)).join(', ')} ms (matrix rows/columns of the touched classes; target ≤ 5 ms)`);
 
+    // what a change opens: the estate with the rules just added against a copy loaded again from the same file
+    // (both sides' matrices are needed: the copy's is built in the first call, then both are kept)
+    let copy: Questions | undefined;
+    if (group) {
+      gc?.();
+      const other = loadScenario(text, `generated-${enis}-copy.yaml`);
+      copy = new Questions(new Reachability(new Engine(other.region)));
+      const nameOf = (qq: Questions, id: string) => (qq === q ? s.names : other.names).nameOf(id) ?? id;
+      t = process.hrtime.bigint();
+      const d1 = diffReach(copy, q, nameOf);
+      const diffMs = ms(t);
+      sample();
+      t = process.hrtime.bigint();
+      diffReach(copy, q, nameOf);
+      const again = ms(t);
+      out(`   diff after those rule changes (a copy loaded again as the other side): ${(diffMs / 1000).toFixed(2)} s with the copy's matrix built, ${(again / 1000).toFixed(2)} s with both built; ${d1.length} pairs changed`);
+    }
+
     // the reference: the engine port by port, on a few pairs, extrapolated to the classes' pairs
     const pairs = 3;
     t = process.hrtime.bigint();
@@ -116,6 +158,8 @@ export function runReachBench(out: (s: string) => void, sizes: number[]): void {
     out(`   peak heap above start: ${(peak / 1024 / 1024).toFixed(0)} MiB`);
     q.dispose();
     q2.dispose();
+    copy?.reach.engine.dispose();
+    copy?.dispose();
     engine.dispose();
   }
 }

@@ -369,11 +369,11 @@ export class PairKernel {
   /**
    * Readies the point lookups ahead of questions: each set of groups' egress half over address atoms (a source's
    * half at any destination is then one binary search, until one of its groups changes), each subnet's NACL and
-   * route table found.
+   * route table found, each NACL's part over address atoms.
    */
   index(): void {
     for (const slot of this.groupSlots) if (slot.groups.length > 0) this.egressOf(slot);
-    for (const slot of this.subnetSlots) this.resolveSubnet(slot);
+    for (const slot of this.subnetSlots) this.aclTable(this.resolveSubnet(slot).acl);
   }
 
   /** The classes as given to setClasses (those with an IPv4 address), in order. */
@@ -454,7 +454,6 @@ export class PairKernel {
       pc.addr = addr;
       pc.egress = egress;
       pc.stamp++;
-      pc.acl.clear();
       pc.route.clear();
       pc.sub.clear();
     }
@@ -462,7 +461,7 @@ export class PairKernel {
   }
 
   /** the address (and direction) point lookups are remembered for; stamp tells the slots' entries apart */
-  private readonly points = { addr: -1, egress: false, stamp: 0, acl: new Map<CompiledAcl, number>(), route: new Map<CompiledRoutes, string>(), sub: new Map<CompiledAcl, Map<CompiledRoutes, number>>() };
+  private readonly points = { addr: -1, egress: false, stamp: 0, route: new Map<CompiledRoutes, string>(), sub: new Map<CompiledAcl, Map<CompiledRoutes, number>>() };
   private readonly groupSlotIds = new Map<string, number>();
   private readonly groupSlots: GroupSlot[] = [];
   private readonly subnetSlotIds = new Map<string, number>();
@@ -510,8 +509,8 @@ export class PairKernel {
     let id = byRoutes.get(routes);
     // (a route table serves subnets of its own VPC only, which the tuple records: checked all the same)
     if (id === undefined || this.subTuples[id].vpcId !== slot.vpcId) {
-      let part = pc.acl.get(acl);
-      if (part === undefined) pc.acl.set(acl, (part = this.aclPartId(this.protocols.map((p) => acl.portVerdicts(true, 4, p, addr)), this.protocols.map((p) => acl.portVerdicts(false, 4, p, addr)))));
+      const t = this.aclTable(acl);
+      const part = t.ids[t.bounds.length === 1 ? 0 : floorIndex(t.bounds, addr)];
       let route = pc.route.get(routes);
       if (route === undefined) pc.route.set(routes, (route = this.routeAt(slot.subnetId, addr)));
       id = this.subTupleId(slot.vpcId, route, part);
@@ -521,6 +520,32 @@ export class PairKernel {
     this.subnetValue[k] = id;
     return id;
   }
+
+  /** A NACL's part of subnet tuples (verdicts out and in per protocol) over IPv4 address atoms. */
+  private aclTable(acl: CompiledAcl): AtomTable {
+    let t = this.aclTables.get(acl);
+    if (t === undefined) {
+      const outT = this.protocols.map((p) => acl.table4(true, p));
+      const inT = this.protocols.map((p) => acl.table4(false, p));
+      const bounds = mergeBounds([...outT.map((x) => x.bounds), ...inT.map((x) => x.bounds)]);
+      const ids = new Int32Array(bounds.length);
+      const atOut = outT.map(() => 0);
+      const atIn = inT.map(() => 0);
+      let prev = -1;
+      let n = 0;
+      for (let k = 0; k < bounds.length; k++) {
+        const a = bounds[k];
+        const id = this.aclPartId(outT.map((x, i) => atomAt(x, atOut, i, a)), inT.map((x, i) => atomAt(x, atIn, i, a)));
+        if (id === prev) continue;
+        bounds[n] = a;
+        ids[n++] = prev = id;
+      }
+      this.aclTables.set(acl, (t = { bounds: bounds.slice(0, n), ids: ids.slice(0, n) }));
+    }
+    return t;
+  }
+  /** by compiled NACL (replaced by the engine when its entries change) */
+  private readonly aclTables = new WeakMap<CompiledAcl, AtomTable>();
 
   /** A subnet's compiled NACL and routes (resolved again after a change of either). */
   private resolveSubnet(slot: SubnetSlot): { acl: CompiledAcl; routes: CompiledRoutes } {
