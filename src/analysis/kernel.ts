@@ -152,6 +152,11 @@ export class PairKernel {
   private readonly unsubscribe: () => void;
   /** bumped by every state change: class tables are checked again once per generation */
   private generation = 0;
+  /**
+   * Whether sources' halves come from their classes' tables (a full matrix prepared them all) or are looked up
+   * at each destination's address (a question: one lookup per set of groups and per subnet, no tables to make).
+   */
+  private tableMode = false;
   /** pairs looked at and pairs skipped at once (for benchmarks) */
   readonly stats = { pairs: 0, skipped: 0, combinations: 0, memoClears: 0 };
 
@@ -344,6 +349,8 @@ export class PairKernel {
     if (this.groupStamp.length < this.groupSlots.length) {
       this.groupStamp = new Int32Array(this.groupSlots.length * 2).fill(-1);
       this.groupValue = new Int32Array(this.groupSlots.length * 2);
+      this.egressGen = new Int32Array(this.groupSlots.length * 2).fill(-1);
+      this.egressConst = new Int32Array(this.groupSlots.length * 2);
     }
     if (this.subnetStamp.length < this.subnetSlots.length) {
       this.subnetStamp = new Int32Array(this.subnetSlots.length * 2).fill(-1);
@@ -422,8 +429,10 @@ export class PairKernel {
         out.set(i, c.changed);
       }
     };
-    if (only === undefined) for (let i = 0; i < this.classes.length; i++) check(i);
-    else for (const i of only) check(i);
+    if (only === undefined) {
+      for (let i = 0; i < this.classes.length; i++) check(i);
+      this.tableMode = true;
+    } else for (const i of only) check(i);
     return out;
   }
 
@@ -449,6 +458,12 @@ export class PairKernel {
    * same at every address (most egress sets: all traffic to 0.0.0.0/0) is never looked up again.
    */
   private pointSide(c: ClassInfo, egress: boolean, addr: number): number {
+    this.pointsAt(addr, egress);
+    return this.sideId(this.groupPoint(c.groupSlot, egress, addr), this.subnetPoint(c.subnetSlot, addr));
+  }
+
+  /** Makes the point lookups' memory be for one address and direction; returns its stamp. */
+  private pointsAt(addr: number, egress: boolean): number {
     const pc = this.points;
     if (pc.addr !== addr || pc.egress !== egress) {
       pc.addr = addr;
@@ -457,7 +472,7 @@ export class PairKernel {
       pc.route.clear();
       pc.sub.clear();
     }
-    return this.sideId(this.groupPoint(c.groupSlot, egress, addr), this.subnetPoint(c.subnetSlot, addr));
+    return pc.stamp;
   }
 
   /** the address (and direction) point lookups are remembered for; stamp tells the slots' entries apart */
@@ -469,6 +484,9 @@ export class PairKernel {
   /** per slot: the stamp of the address its value was looked up at, and the value */
   private groupStamp = new Int32Array(0);
   private groupValue = new Int32Array(0);
+  /** per group slot: its egress tuple when the same at every address (else -1), valid while egressGen = generation */
+  private egressGen = new Int32Array(0);
+  private egressConst = new Int32Array(0);
   private subnetStamp = new Int32Array(0);
   private subnetValue = new Int32Array(0);
 
@@ -481,6 +499,9 @@ export class PairKernel {
     else if (egress) {
       const t = this.egressOf(slot);
       id = t.ids[t.bounds.length === 1 ? 0 : floorIndex(t.bounds, addr)];
+      // the same at every address: no lookup until the next state change (which may change the table)
+      this.egressGen[k] = this.generation;
+      this.egressConst[k] = t.ids.length === 1 ? id : -1;
     } else {
       let cs = slot.compiled;
       if (cs === undefined || !cs.valid) cs = slot.compiled = this.engine.groupSet(slot.groups);
@@ -632,6 +653,8 @@ export class PairKernel {
       const x = joined ? d.priv : d.dstPub;
       const sameVpc = joined && v === d.vpc;
       const how0 = !joined ? VIA_INTERNET : sameVpc ? SAME_VPC : PEERED;
+      const stamp = this.tableMode ? -1 : this.pointsAt(x, true);
+      const gen = this.generation;
       this.stats.pairs += addrs.length;
       let skipped = addrs.length;
       // the atoms of j's ingress table that hold the first and last source
@@ -654,7 +677,17 @@ export class PairKernel {
             dSide = this.sideId(g, sub.ids[ks]);
           }
           const how = sameVpc && s.subnetSlot === d.subnetSlot ? SAME_SUBNET : how0;
-          const r = this.answer(this.sourceSide(s, x), dSide, how);
+          let sSide: number;
+          if (stamp < 0) sSide = this.sourceSide(s, x);
+          else {
+            // the point lookups of pointSide, with the remembered ones read here
+            const gk = s.groupSlot;
+            let gt = this.egressGen[gk] === gen ? this.egressConst[gk] : -1;
+            if (gt < 0) gt = this.groupStamp[gk] === stamp ? this.groupValue[gk] : this.groupPoint(gk, true, x);
+            const sk = s.subnetSlot;
+            sSide = this.sideId(gt, this.subnetStamp[sk] === stamp ? this.subnetValue[sk] : this.subnetPoint(sk, x));
+          }
+          const r = this.answer(sSide, dSide, how);
           if (r !== 0) visit(i, r);
         }
       }

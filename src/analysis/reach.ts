@@ -279,8 +279,10 @@ export function combineProtocol(protocol: number, fwd: NumberSet, back: NumberSe
   if (fwd.isEmpty) return empty;
   if (back === undefined) return { ...empty, returnPorts: NumberSet.EMPTY };
   if (protocol === PROTO_TCP || protocol === PROTO_UDP) {
-    const returnPorts = back.intersect(ephemeralSet);
-    const full = returnPorts.equals(ephemeralSet);
+    // (the usual case, every port allowed back, without making a set)
+    const allBack = back.ranges.length === 1 && back.ranges[0].lo === 0 && back.ranges[0].hi === 65535;
+    const returnPorts = allBack ? ephemeralSet : back.intersect(ephemeralSet);
+    const full = allBack || returnPorts.equals(ephemeralSet);
     return { protocol, forward: fwd, returnPorts, returns: !returnPorts.isEmpty, reachable: full ? fwd : NumberSet.EMPTY, partial: full || returnPorts.isEmpty ? NumberSet.EMPTY : fwd };
   }
   if (protocol === PROTO_ICMP || protocol === PROTO_ICMPV6) {
