@@ -175,6 +175,16 @@ export function describeSources(set: NumberSet, internet: NumberSet = INTERNET_V
   return direct;
 }
 
+/**
+ * Where a sweep's answers are collected (class, answer id), by one function for every question: a closure made
+ * per question would be compiled again each time. A sweep never starts another, so one sink is enough.
+ */
+const sink = { cls: new Int32Array(0), res: new Int32Array(0), m: 0 };
+function collect(c: number, r: number): void {
+  sink.cls[sink.m] = c;
+  sink.res[sink.m++] = r;
+}
+
 export class Questions {
   private readonly exposureCache = new Map<string, { atoms: { lo: number; hi: number; ports: PortSummary[] }[] }>();
   private readonly pairCache = new Map<string, PortSummary[]>();
@@ -492,15 +502,14 @@ export class Questions {
     const own = this.kernelIndex.get(eni.id);
     if (own === undefined) return []; // no IPv4 address: nothing reaches it, it reaches nothing
     const n = k.classList().length;
-    const cls = new Int32Array(n);
-    const res = new Int32Array(n);
-    let m = 0;
-    const visit = (c: number, r: number) => {
-      cls[m] = c;
-      res[m++] = r;
-    };
-    if (inbound) k.column(own, visit);
-    else k.row(own, visit);
+    if (sink.cls.length < n) {
+      sink.cls = new Int32Array(n);
+      sink.res = new Int32Array(n);
+    }
+    sink.m = 0;
+    if (inbound) k.column(own, collect);
+    else k.row(own, collect);
+    const { cls, res, m } = sink;
     if (m === 0) return [];
     // the answers of this question (a handful) ranked by their key, as byRoleThenPorts orders ports
     const answerRank = new Map<number, number>();
