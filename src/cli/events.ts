@@ -10,6 +10,7 @@ import { TargetError } from '../scenario/targets.js';
 import { SqliteJournal, type JournalCall } from '../store/journal.js';
 import { diffTimes, findResource, JournalReplay, resourceHistory, snapshot, type ResourceItem, type Snapshot, type TimelineDiff } from '../state/timeline.js';
 import { toJson } from './format.js';
+import type { Tenant } from '../server/accounts.js';
 
 /** Bad input on the command line (exit 2). */
 export class InputError extends TargetError {}
@@ -40,6 +41,19 @@ export function eventTimeOf(ms: number): string {
 function openJournal(dataDir: string): SqliteJournal {
   if (!existsSync(join(dataDir, 'rampart.sqlite'))) throw new InputError(`no rampart data in '${dataDir}' (start rampart serve --data-dir ${dataDir}, or pass --data-dir)`);
   return new SqliteJournal(dataDir);
+}
+
+/**
+ * The state of one account and Region of a `rampart serve` data directory at a time (Unix ms), rebuilt by
+ * replaying its journal up to then. A folder without rampart data is refused (exit 2), never given an empty
+ * journal.
+ */
+export function servedStateAt(dataDir: string, at: number, accountId = '123456789012', regionName = 'us-east-1'): Tenant {
+  return withCalls(dataDir, (calls) => {
+    const rp = new JournalReplay(calls);
+    rp.advance(at);
+    return rp.accounts.get(accountId, regionName);
+  });
 }
 
 function withCalls<T>(dataDir: string, f: (calls: JournalCall[]) => T): T {

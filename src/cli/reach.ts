@@ -1,6 +1,5 @@
 // `rampart reach …`: the questions about all packets at once, in words and as JSON.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Family } from '../net/index.js';
 import { Engine } from '../engine/engine.js';
 import { probe } from '../engine/probe.js';
@@ -9,9 +8,7 @@ import { diffReach, formatSummary, Questions, type PortSummary, type ReachRow } 
 import { loadScenario, Names, type LoadedScenario } from '../scenario/load.js';
 import { simulate } from '../scenario/simulate.js';
 import type { Region } from '../state/region.js';
-import { JournalReplay } from '../state/timeline.js';
-import { SqliteJournal } from '../store/journal.js';
-import { parseTime } from './events.js';
+import { parseTime, servedStateAt } from './events.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
 import { Formatter, toJson, type Style } from './format.js';
 
@@ -68,22 +65,8 @@ export function openReachSource(spec: string, style: Style, ephemeral: { lo: num
     s = loadScenario(text, spec);
   } else {
     const time = dir === spec ? Date.now() : parseTime(spec.slice(at + 1));
-    // a data directory holds rampart.sqlite: any other folder is refused, not given an empty journal
-    if (!existsSync(join(dir, 'rampart.sqlite'))) throw new TargetError(`'${dir}' is not a rampart serve data directory (no rampart.sqlite in it)`);
-    let j: SqliteJournal;
-    try {
-      j = new SqliteJournal(dir);
-    } catch {
-      throw new TargetError(`cannot open the rampart data in '${dir}'`);
-    }
-    try {
-      const rp = new JournalReplay(j.calls());
-      rp.advance(time);
-      const region = rp.accounts.get(o.account ?? '123456789012', o.region ?? 'us-east-1').region;
-      s = { region, names: namesFromTags(region), data: {} };
-    } finally {
-      j.close();
-    }
+    const region = servedStateAt(dir, time, o.account, o.region).region;
+    s = { region, names: namesFromTags(region), data: {} };
   }
   if (o.change) simulate(s, o.change.text, o.change.file);
   return contextOf(s, style, ephemeral);

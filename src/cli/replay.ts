@@ -6,14 +6,12 @@ import { Engine } from '../engine/engine.js';
 import { AwsError } from '../model/errors.js';
 import { loadScenario, ScenarioError, type Names } from '../scenario/load.js';
 import { TargetError } from '../scenario/targets.js';
-import { SqliteJournal } from '../store/journal.js';
-import { JournalReplay } from '../state/timeline.js';
 import { parseLogFormat, type FlowLogFormat } from '../flowlogs/format.js';
 import { FlowLogInputError, forEachFlowRecord, listFlowLogFiles, type ReadStats } from '../flowlogs/read.js';
 import { progressBar } from './progress.js';
 import { changeText, formatCount, ReplaySession, totalsText } from '../flowlogs/replay.js';
 import { toJson } from './format.js';
-import { parseTime } from './events.js';
+import { parseTime, servedStateAt } from './events.js';
 import { Region } from '../state/region.js';
 import type { IdPrefix } from '../model/ids.js';
 import type { IpPermissionInput } from '../state/permissions.js';
@@ -56,20 +54,8 @@ export async function openConfiguration(src: ConfigSource): Promise<Configuratio
     return { region, engine: new Engine(region), label: `${src.server} (${account}/${regionName})` };
   }
   const at = src.at !== undefined ? parseTime(src.at) : Date.now();
-  let j: SqliteJournal;
-  try {
-    j = new SqliteJournal(src.dataDir!);
-  } catch {
-    throw new TargetError(`cannot open the rampart data in '${src.dataDir}'`);
-  }
-  try {
-    const rp = new JournalReplay(j.calls());
-    rp.advance(at);
-    const t = rp.accounts.get(account, regionName);
-    return { region: t.region, engine: t.engine, label: `${src.dataDir} (${account}/${regionName}${src.at ? ` at ${new Date(at).toISOString()}` : ''})` };
-  } finally {
-    j.close();
-  }
+  const t = servedStateAt(src.dataDir!, at, account, regionName);
+  return { region: t.region, engine: t.engine, label: `${src.dataDir} (${account}/${regionName}${src.at ? ` at ${new Date(at).toISOString()}` : ''})` };
 }
 
 export function parseFormatOption(v: string | undefined): FlowLogFormat | undefined {

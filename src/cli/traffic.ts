@@ -13,9 +13,8 @@ import { parseWorkload, playWorkload, WorkloadError } from '../flowlogs/traffic.
 import { loadScenario } from '../scenario/load.js';
 import { parseDuration } from '../scenario/simulate.js';
 import { parseTarget, TargetError } from '../scenario/targets.js';
-import { JournalReplay } from '../state/timeline.js';
-import { SqliteJournal } from '../store/journal.js';
 import { progressBar } from './progress.js';
+import { servedStateAt } from './events.js';
 
 /** Bad input on the command line (exit 2). */
 class TrafficInputError extends TargetError {}
@@ -201,15 +200,7 @@ export function runTrafficOnDataDir(o: TrafficOptions, out: (s: string) => void 
   } catch (e) {
     throw new TrafficInputError(`${o.workload}: ${(e as Error).message}`);
   }
-  const journal = new SqliteJournal(dir);
-  let replayState: JournalReplay;
-  try {
-    replayState = new JournalReplay(journal.calls());
-    replayState.advance(Number.MAX_SAFE_INTEGER);
-  } finally {
-    journal.close();
-  }
-  const tenant = replayState.accounts.get(o.account ?? '123456789012', o.region ?? 'us-east-1');
+  const tenant = servedStateAt(dir, Number.MAX_SAFE_INTEGER, o.account, o.region);
   if (tenant.region.flowLogs.size === 0) throw new TrafficInputError(`account ${tenant.accountId} has no flow logs in ${tenant.regionName}: create one first (aws ec2 create-flow-logs …)`);
   let start: number | undefined;
   if (o.start !== undefined) {

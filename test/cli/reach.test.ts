@@ -1,11 +1,12 @@
 // `rampart reach …` end to end through main(): each question in words and as JSON, its exit status, and `diff`
 // between scenario files, against a proposed change, and between two snapshots of a served estate.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { openConfiguration } from '../../src/cli/replay.js';
 import { files, rampart } from './helpers.js';
 
 const WEB_DB = join(import.meta.dirname, '../../examples/web-db.yaml');
@@ -87,8 +88,15 @@ describe('rampart reach', () => {
       expect(bad.status).toBe(2);
       expect(bad.err).toMatch(/no security group named 'nosuch'/);
       const notData = mkdtempSync(join(tmpdir(), 'rampart-notdata-'));
-      expect(rampart('reach', 'diff', notData, WEB_DB)).toMatchObject({ status: 2, err: `rampart: '${notData}' is not a rampart serve data directory (no rampart.sqlite in it)\n` });
+      expect(rampart('reach', 'diff', notData, WEB_DB)).toMatchObject({ status: 2, err: `rampart: no rampart data in '${notData}' (start rampart serve --data-dir ${notData}, or pass --data-dir)\n` });
+      expect(readdirSync(notData)).toEqual([]);
     });
+  });
+
+  it('replay\'s --data-dir refuses a folder without rampart data, and leaves it empty (it used to make a journal there)', async () => {
+    const notData = mkdtempSync(join(tmpdir(), 'rampart-notdata-'));
+    await expect(openConfiguration({ dataDir: notData })).rejects.toThrow(`no rampart data in '${notData}'`);
+    expect(readdirSync(notData)).toEqual([]);
   });
 
   describe('diff between two snapshots of a served estate', () => {
